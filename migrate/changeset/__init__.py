@@ -1,0 +1,35 @@
+"""Schema changes for SQLAlchemy 2: ``col.create(table)``, ``col.alter(...)``, ...
+
+Importing this package adds the changeset methods to SQLAlchemy's Column, Table,
+Index and Constraint classes (see :mod:`migrate.changeset._install`).
+"""
+
+from migrate.changeset import _install
+from migrate.changeset.binding import MetaData, bind, inspect_table
+from migrate.changeset.constraint import (
+    CheckConstraint,
+    ForeignKeyConstraint,
+    PrimaryKeyConstraint,
+    UniqueConstraint,
+)
+from migrate.changeset.runner import to_sql
+from migrate.changeset.schema import create_column, drop_column, rename_table
+from migrate.exceptions import *  # noqa: F403  (legacy star-exports)
+from migrate.exceptions import __all__ as _exceptions_all
+
+_install.install()
+
+__all__ = [
+    "MetaData",
+    "bind",
+    "inspect_table",
+    "to_sql",
+    "create_column",
+    "drop_column",
+    "rename_table",
+    "CheckConstraint",
+    "ForeignKeyConstraint",
+    "PrimaryKeyConstraint",
+    "UniqueConstraint",
+    *_exceptions_all,
+]

@@ -1,0 +1,44 @@
+"""The one place that adds changeset methods to SQLAlchemy's classes (SPEC §2).
+
+An explicit list of attribute assignments, run once. An attribute SQLAlchemy
+itself defines is never replaced: ``Table.create``/``Index.create`` keep their
+meaning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from migrate.changeset import constraint, schema
+
+_installed = False
+
+#: (class, attribute, function): everything we add, nothing else.
+ADDITIONS: list[tuple[type[Any], str, Any]] = [
+    (sa.Column, "create", schema.column_create),
+    (sa.Column, "drop", schema.column_drop),
+    (sa.Table, "rename", schema.table_rename),
+    (sa.Table, "create_column", schema.table_create_column),
+    (sa.Table, "drop_column", schema.table_drop_column),
+    (sa.Table, "deregister", schema.table_deregister),
+    (sa.Constraint, "create", constraint.constraint_create),
+    (sa.Constraint, "drop", constraint.constraint_drop),
+]
+
+
+def install() -> None:
+    """Add the changeset methods; idempotent."""
+    global _installed
+    if _installed:
+        return
+    for cls, name, fn in ADDITIONS:
+        if name in vars(cls) or hasattr(cls, name):
+            raise RuntimeError(
+                f"SQLAlchemy's {cls.__name__} already defines {name!r}; "
+                "migrate.changeset will not replace it"
+            )
+    for cls, name, fn in ADDITIONS:
+        setattr(cls, name, fn)
+    _installed = True

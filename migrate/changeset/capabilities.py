@@ -1,0 +1,109 @@
+"""What a dialect and server version can do, as data.
+
+Planners ask ``caps.native_drop_column`` instead of comparing dialect names
+and versions themselves.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+
+from migrate.exceptions import NotSupportedError
+
+SUPPORTED = ("sqlite", "postgresql", "mysql", "mariadb")
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    #: ``sqlite``, ``postgresql`` or ``mysql`` (MariaDB is ``mysql`` with ``is_mariadb``)
+    family: str
+    server_version: tuple[int, ...]
+    is_mariadb: bool = False
+    #: DDL can be rolled back (SQLite, PostgreSQL)
+    transactional_ddl: bool = False
+    native_rename_column: bool = True
+    native_drop_column: bool = True
+    #: ALTER COLUMN type / nullability / default without rebuilding the table
+    native_alter_column: bool = True
+    native_add_constraint: bool = True
+    native_rename_index: bool = True
+    check_constraints: bool = True
+    drop_check_constraint: bool = True
+    #: several clauses in one ALTER TABLE statement
+    multi_clause_alter: bool = True
+    #: rendering SQL without a database (offline mode)
+    offline: bool = False
+
+
+def for_dialect(dialect: Dialect, *, offline: bool = False) -> Capabilities:
+    """Capabilities of a connected dialect (or, offline, of the newest server)."""
+    version = tuple(dialect.server_version_info or ())
+    if dialect.name == "sqlite" and not version:
+        import sqlite3
+
+        version = sqlite3.sqlite_version_info
+    return _compute(dialect.name, bool(getattr(dialect, "is_mariadb", False)), version, offline)
+
+
+@functools.lru_cache(maxsize=64)
+def _compute(name: str, is_mariadb: bool, version: tuple[int, ...], offline: bool) -> Capabilities:
+    if name == "sqlite":
+        v = version or (3, 45, 0)
+        return Capabilities(
+            family="sqlite",
+            server_version=v,
+            transactional_ddl=True,
+            native_rename_column=v >= (3, 25, 0),
+            native_drop_column=v >= (3, 35, 0),
+            native_alter_column=False,
+            native_add_constraint=False,
+            native_rename_index=False,
+            drop_check_constraint=True,
+            multi_clause_alter=False,
+            offline=offline,
+        )
+    if name == "postgresql":
+        return Capabilities(
+            family="postgresql",
+            server_version=version or (16,),
+            transactional_ddl=True,
+            offline=offline,
+        )
+    if name in ("mysql", "mariadb"):
+        mariadb = is_mariadb or name == "mariadb"
+        v = version or ((11, 4) if mariadb else (8, 4))
+        return Capabilities(
+            family="mysql",
+            server_version=v,
+            is_mariadb=mariadb,
+            native_rename_column=v >= ((10, 5) if mariadb else (8, 0)),
+            native_rename_index=v >= ((10, 5) if mariadb else (5, 7)),
+            check_constraints=v >= ((10, 2) if mariadb else (8, 0, 16)),
+            drop_check_constraint=v >= ((10, 2) if mariadb else (8, 0, 16)),
+            offline=offline,
+        )
+    raise NotSupportedError(
+        f"The {name!r} dialect is not supported by migrate.changeset "
+        f"(supported: {', '.join(SUPPORTED)})"
+    )
+
+
+def dialect_from_name(name: str) -> Dialect:
+    """A Dialect object for offline rendering, without a driver or a database."""
+    if name not in SUPPORTED:
+        raise NotSupportedError(
+            f"The {name!r} dialect is not supported by migrate.changeset "
+            f"(supported: {', '.join(SUPPORTED)})"
+        )
+    return _dialect_from_name(name)
+
+
+@functools.lru_cache(maxsize=8)
+def _dialect_from_name(name: str) -> Dialect:
+    url = sa.engine.make_url(f"{name}://")
+    dialect_cls = url.get_dialect()
+    return dialect_cls()

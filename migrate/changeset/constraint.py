@@ -1,0 +1,193 @@
+"""Constraint classes with ``create()`` and ``drop()`` (legacy ``migrate.changeset.constraint``).
+
+Columns may be Column objects or names (then ``table=`` is required). When
+``name`` is None, ``drop()`` uses the legacy PostgreSQL-style automatic name
+(:meth:`autoname`), recomputed at drop time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import schema
+
+from migrate.changeset import binding, runner
+from migrate.changeset.ops import AddConstraintOp, DropConstraintOp, TableRef
+from migrate.exceptions import InvalidConstraintError
+
+__all__ = [
+    "ConstraintChangeset",
+    "PrimaryKeyConstraint",
+    "ForeignKeyConstraint",
+    "CheckConstraint",
+    "UniqueConstraint",
+]
+
+_KINDS: dict[type[sa.Constraint], str] = {
+    sa.PrimaryKeyConstraint: "primary_key",
+    sa.ForeignKeyConstraint: "foreign_key",
+    sa.UniqueConstraint: "unique",
+    sa.CheckConstraint: "check",
+}
+
+
+def constraint_kind(cons: sa.Constraint) -> str:
+    for cls, kind in _KINDS.items():
+        if isinstance(cons, cls):
+            return kind
+    raise InvalidConstraintError(f"Unsupported constraint type {type(cons).__name__}")
+
+
+def _table_of(cons: sa.Constraint) -> sa.Table:
+    table = getattr(cons, "table", None)
+    if not isinstance(table, sa.Table):
+        raise InvalidConstraintError(
+            f"{type(cons).__name__} {cons.name or ''} is not attached to a table: "
+            "pass table=, or Column objects that belong to a table"
+        )
+    return table
+
+
+def _split_bind(a: tuple[Any, ...], kw: dict[str, Any]) -> tuple[Any, Any]:
+    """Legacy create()/drop() took a connection positionally or as keyword."""
+    connection = kw.pop("connection", None)
+    engine = kw.pop("engine", None)
+    if a:
+        connection = a[0]
+    return connection, engine
+
+
+def constraint_create(self: sa.Constraint, *a: Any, **kw: Any) -> sa.Constraint:
+    """Create the constraint in the database (``ALTER TABLE ADD CONSTRAINT``)."""
+    from migrate.changeset.schema import warn_ignored
+
+    connection, engine = _split_bind(a, kw)
+    warn_ignored(f"{type(self).__name__}.create()", kw)
+    table = _table_of(self)
+    ref = TableRef(table.name, table.schema)
+    target = None
+    if not runner.offline_active():
+        target = binding.resolve(
+            connection=connection, engine=engine, table=table, what="creating a constraint"
+        )
+    runner.run([AddConstraintOp(ref, self)], target, table=table)
+    return self
+
+
+def constraint_drop(self: sa.Constraint, *a: Any, cascade: bool = False, **kw: Any) -> sa.Constraint:
+    """Drop the constraint from the database; ``cascade=True`` adds CASCADE where supported."""
+    from migrate.changeset.schema import warn_ignored
+
+    connection, engine = _split_bind(a, kw)
+    warn_ignored(f"{type(self).__name__}.drop()", kw)
+    table = _table_of(self)
+    ref = TableRef(table.name, table.schema)
+    name = self.name if isinstance(self.name, str) else None
+    if name is None and hasattr(self, "autoname"):
+        name = self.autoname()
+    target = None
+    if not runner.offline_active():
+        target = binding.resolve(
+            connection=connection, engine=engine, table=table, what="dropping a constraint"
+        )
+    op = DropConstraintOp(ref, name, constraint_kind(self), cascade, self)
+    runner.run([op], target, table=table)
+    return self
+
+
+class ConstraintChangeset:
+    """Base class for the legacy constraint classes."""
+
+    def _normalize_columns(
+        self, cols: Any, table_name: bool = False
+    ) -> tuple[list[str], sa.Table | None]:
+        """Given Column objects or names, return names and (maybe) their table."""
+        colnames: list[str] = []
+        table = None
+        for col in cols:
+            if isinstance(col, schema.Column):
+                if isinstance(col.table, sa.Table) and table is None:
+                    table = col.table
+                col = f"{col.table.name}.{col.name}" if table_name else col.name
+            colnames.append(col)
+        return colnames, table
+
+    create = constraint_create
+    drop = constraint_drop
+
+
+class PrimaryKeyConstraint(ConstraintChangeset, schema.PrimaryKeyConstraint):
+    """A primary key; ``*cols`` are Columns or names (then ``table=``)."""
+
+    def __init__(self, *cols: Any, **kwargs: Any) -> None:
+        colnames, table = self._normalize_columns(cols)
+        table = kwargs.pop("table", table)
+        super().__init__(*colnames, **kwargs)
+        if table is not None:
+            self._set_parent(table)
+
+    def autoname(self) -> str:
+        """Mimic the database's automatic constraint names."""
+        return f"{_table_of(self).name}_pkey"
+
+
+class ForeignKeyConstraint(ConstraintChangeset, schema.ForeignKeyConstraint):
+    """A foreign key from ``columns`` to ``refcolumns`` (Columns or ``table.column`` names)."""
+
+    def __init__(self, columns: Any, refcolumns: Any, *args: Any, **kwargs: Any) -> None:
+        colnames, table = self._normalize_columns(columns)
+        table = kwargs.pop("table", table)
+        refcolnames, _reftable = self._normalize_columns(refcolumns, table_name=True)
+        super().__init__(colnames, refcolnames, *args, **kwargs)
+        if table is not None:
+            self._set_parent(table)
+
+    @property
+    def referenced(self) -> list[sa.Column[Any]]:
+        return [e.column for e in self.elements]
+
+    @property
+    def reftable(self) -> sa.Table:
+        table = self.referenced[0].table
+        assert isinstance(table, sa.Table)
+        return table
+
+    def autoname(self) -> str:
+        """Mimic the database's automatic constraint names."""
+        return f"{_table_of(self).name}_{self.column_keys[0]}_fkey"
+
+
+class CheckConstraint(ConstraintChangeset, schema.CheckConstraint):
+    """A CHECK constraint; give ``name`` or ``columns`` (to compute the name)."""
+
+    def __init__(self, sqltext: Any, *args: Any, **kwargs: Any) -> None:
+        cols = kwargs.pop("columns", [])
+        if not cols and not kwargs.get("name", False):
+            raise InvalidConstraintError(
+                'You must either set "name" parameter or "columns" to autogenarate it.'
+            )
+        colnames, table = self._normalize_columns(cols)
+        table = kwargs.pop("table", table)
+        schema.CheckConstraint.__init__(self, sqltext, *args, **kwargs)
+        if table is not None:
+            self._set_parent(table)
+        self.colnames = colnames
+
+    def autoname(self) -> str:
+        return f"{_table_of(self).name}_{'_'.join(self.colnames)}_check"
+
+
+class UniqueConstraint(ConstraintChangeset, schema.UniqueConstraint):
+    """A UNIQUE constraint; ``*cols`` are Columns or names (then ``table=``)."""
+
+    def __init__(self, *cols: Any, **kwargs: Any) -> None:
+        self.colnames, table = self._normalize_columns(cols)
+        table = kwargs.pop("table", table)
+        super().__init__(*self.colnames, **kwargs)
+        if table is not None:
+            self._set_parent(table)
+
+    def autoname(self) -> str:
+        """Mimic the database's automatic constraint names."""
+        return f"{_table_of(self).name}_{self.colnames[0]}_key"

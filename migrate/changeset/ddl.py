@@ -1,0 +1,195 @@
+"""Our DDL elements and their renderers.
+
+Each element holds just what its statement needs; ``@compiles`` functions on
+*our* classes say how each dialect spells it (never on SQLAlchemy's own classes,
+which would change every program that imports us). Identifiers always go
+through ``compiler.preparer``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateColumn
+from sqlalchemy.sql.compiler import DDLCompiler
+from sqlalchemy.sql.ddl import ExecutableDDLElement
+
+from migrate.changeset.ops import TableRef
+
+
+class AlterTableElement(ExecutableDDLElement):
+    """Base of ``ALTER TABLE <table> ...`` statements."""
+
+    inherit_cache = False
+
+    def __init__(self, table: TableRef) -> None:
+        self.table = table
+
+
+def format_table(compiler: DDLCompiler, table: TableRef) -> str:
+    quoted = compiler.preparer.quote(table.name)
+    if table.schema:
+        return f"{compiler.preparer.quote_schema(table.schema)}.{quoted}"
+    return quoted
+
+
+def alter_table(compiler: DDLCompiler, table: TableRef) -> str:
+    return f"ALTER TABLE {format_table(compiler, table)}"
+
+
+def quote(compiler: DDLCompiler, name: str) -> str:
+    return compiler.preparer.quote(name)
+
+
+class AddColumn(AlterTableElement):
+    def __init__(self, table: TableRef, column: sa.Column[Any]) -> None:
+        super().__init__(table)
+        self.column = column
+
+
+class DropColumn(AlterTableElement):
+    def __init__(self, table: TableRef, column_name: str) -> None:
+        super().__init__(table)
+        self.column_name = column_name
+
+
+class RenameTable(AlterTableElement):
+    def __init__(self, table: TableRef, new_name: str) -> None:
+        super().__init__(table)
+        self.new_name = new_name
+
+
+class RenameColumn(AlterTableElement):
+    def __init__(self, table: TableRef, old_name: str, new_name: str) -> None:
+        super().__init__(table)
+        self.old_name = old_name
+        self.new_name = new_name
+
+
+class RawSQL(ExecutableDDLElement):
+    """A statement whose text was built by a tokenizer from the database's own DDL."""
+
+    inherit_cache = False
+
+    def __init__(self, sql: str) -> None:
+        self.sql = sql
+
+
+@compiles(AddColumn)
+def _add_column(element: AddColumn, compiler: DDLCompiler, **kw: Any) -> str:
+    spec = compiler.process(CreateColumn(element.column), **kw)
+    return f"{alter_table(compiler, element.table)} ADD COLUMN {spec}"
+
+
+@compiles(DropColumn)
+def _drop_column(element: DropColumn, compiler: DDLCompiler, **kw: Any) -> str:
+    return f"{alter_table(compiler, element.table)} DROP COLUMN {quote(compiler, element.column_name)}"
+
+
+@compiles(RenameTable)
+def _rename_table(element: RenameTable, compiler: DDLCompiler, **kw: Any) -> str:
+    return f"{alter_table(compiler, element.table)} RENAME TO {quote(compiler, element.new_name)}"
+
+
+@compiles(RenameColumn)
+def _rename_column(element: RenameColumn, compiler: DDLCompiler, **kw: Any) -> str:
+    return (
+        f"{alter_table(compiler, element.table)} RENAME COLUMN "
+        f"{quote(compiler, element.old_name)} TO {quote(compiler, element.new_name)}"
+    )
+
+
+@compiles(RawSQL)
+def _raw_sql(element: RawSQL, compiler: DDLCompiler, **kw: Any) -> str:
+    return element.sql
+
+
+class AlterColumnDefault(AlterTableElement):
+    """``ALTER COLUMN c SET DEFAULT x`` / ``DROP DEFAULT`` (``default`` None)."""
+
+    def __init__(self, table: TableRef, column: sa.Column[Any], default: Any) -> None:
+        super().__init__(table)
+        self.column = column
+        self.default = default
+
+
+class AlterColumnNullable(AlterTableElement):
+    """``ALTER COLUMN c SET NOT NULL`` / ``DROP NOT NULL`` (PostgreSQL spelling)."""
+
+    def __init__(self, table: TableRef, column_name: str, nullable: bool) -> None:
+        super().__init__(table)
+        self.column_name = column_name
+        self.nullable = nullable
+
+
+class ModifyColumn(AlterTableElement):
+    """MySQL ``CHANGE COLUMN old <full new spec>``: the whole column is restated."""
+
+    def __init__(self, table: TableRef, old_name: str, column: sa.Column[Any]) -> None:
+        super().__init__(table)
+        self.old_name = old_name
+        self.column = column
+
+
+@compiles(AlterColumnDefault)
+def _alter_column_default(element: AlterColumnDefault, compiler: DDLCompiler, **kw: Any) -> str:
+    head = f"{alter_table(compiler, element.table)} ALTER COLUMN {quote(compiler, element.column.name)}"
+    if element.default is None:
+        return f"{head} DROP DEFAULT"
+    render = element.column._copy()
+    render.server_default = element.default
+    return f"{head} SET DEFAULT {compiler.get_column_default_string(render)}"
+
+
+@compiles(AlterColumnNullable)
+def _alter_column_nullable(element: AlterColumnNullable, compiler: DDLCompiler, **kw: Any) -> str:
+    action = "DROP NOT NULL" if element.nullable else "SET NOT NULL"
+    return (
+        f"{alter_table(compiler, element.table)} ALTER COLUMN "
+        f"{quote(compiler, element.column_name)} {action}"
+    )
+
+
+@compiles(ModifyColumn)
+def _modify_column(element: ModifyColumn, compiler: DDLCompiler, **kw: Any) -> str:
+    spec = compiler.get_column_specification(element.column)
+    return (
+        f"{alter_table(compiler, element.table)} CHANGE COLUMN "
+        f"{quote(compiler, element.old_name)} {spec}"
+    )
+
+
+class DropConstraintByName(AlterTableElement):
+    """Drop a constraint known by name and kind (MySQL spells each kind differently)."""
+
+    def __init__(self, table: TableRef, name: str | None, kind: str, cascade: bool = False) -> None:
+        super().__init__(table)
+        self.name = name
+        self.kind = kind
+        self.cascade = cascade
+
+
+@compiles(DropConstraintByName)
+def _drop_constraint(element: DropConstraintByName, compiler: DDLCompiler, **kw: Any) -> str:
+    cascade = " CASCADE" if element.cascade else ""
+    return (
+        f"{alter_table(compiler, element.table)} DROP CONSTRAINT "
+        f"{quote(compiler, element.name or '')}{cascade}"
+    )
+
+
+@compiles(DropConstraintByName, "mysql", "mariadb")
+def _drop_constraint_mysql(element: DropConstraintByName, compiler: DDLCompiler, **kw: Any) -> str:
+    head = alter_table(compiler, element.table)
+    name = quote(compiler, element.name or "")
+    if element.kind == "primary_key":
+        return f"{head} DROP PRIMARY KEY"
+    if element.kind == "foreign_key":
+        return f"{head} DROP FOREIGN KEY {name}"
+    if element.kind == "unique":
+        return f"{head} DROP INDEX {name}"
+    if element.kind == "check" and not compiler.dialect.is_mariadb:  # type: ignore[attr-defined]
+        return f"{head} DROP CHECK {name}"
+    return f"{head} DROP CONSTRAINT {name}"

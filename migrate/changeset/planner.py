@@ -1,0 +1,152 @@
+"""Planning: (ops, capabilities, snapshot) -> Plan, as pure functions.
+
+Checks that hold on every dialect live here (bad input is refused before any
+statement runs, SPEC §7); what to emit is decided by ``databases/<dialect>.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+import sqlalchemy as sa
+from sqlalchemy.sql.ddl import ExecutableDDLElement
+
+from migrate.changeset.capabilities import Capabilities
+from migrate.changeset.introspect import TableSnapshot
+from migrate.changeset.ops import (
+    AddColumnOp,
+    DropColumnOp,
+    Op,
+    RenameTableOp,
+)
+from migrate.exceptions import (
+    DuplicateObjectError,
+    InvalidOperationError,
+    NoSuchColumnError,
+)
+
+log = logging.getLogger("migrate.changeset")
+
+#: One statement of a plan: our DDL elements, SQLAlchemy's, or DML such as a backfill UPDATE.
+Step: TypeAlias = ExecutableDDLElement | sa.Executable
+
+
+@dataclass
+class Plan:
+    """What the runner executes for one operation or batch, in one transaction."""
+
+    steps: list[Step] = field(default_factory=list)
+    #: SQLite: tables to ``PRAGMA foreign_key_check`` before commit
+    fk_check_tables: tuple[str, ...] = ()
+    #: SQLite: the steps need ``PRAGMA legacy_alter_table=ON``
+    legacy_alter_table: bool = False
+    #: SQLite: how many times the table's rows are copied
+    copies: int = 0
+
+
+def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
+    """Validate ``ops`` against ``snap`` and ask the dialect's planner for steps."""
+    validate(ops, snap)
+    from migrate.changeset.databases import planner_for
+
+    return planner_for(caps).plan(ops, caps, snap)
+
+
+def validate(ops: Sequence[Op], snap: TableSnapshot) -> None:
+    """Refuse bad input that every dialect would refuse, before anything runs."""
+    names = {c.name.lower() for c in snap.table.columns}
+    table = snap.ref.fullname
+    for op in ops:
+        if isinstance(op, AddColumnOp):
+            col = op.column
+            if col.name.lower() in names:
+                raise DuplicateObjectError(
+                    f"Column {col.name!r} already exists in table {table!r}; "
+                    "alter it instead, or choose another name"
+                )
+            if (
+                snap.has_rows
+                and not col.nullable
+                and col.server_default is None
+                and col.default is None
+                and not col.primary_key
+            ):
+                raise InvalidOperationError(
+                    f"Cannot add NOT NULL column {col.name!r} to non-empty table {table!r} "
+                    "without a default: give it a server_default or a default, or make it "
+                    "nullable, fill it, then alter(nullable=False)"
+                )
+            names.add(col.name.lower())
+        elif isinstance(op, DropColumnOp):
+            if op.column_name.lower() not in names:
+                raise NoSuchColumnError(
+                    f"Table {table!r} has no column {op.column_name!r} "
+                    f"(columns: {', '.join(sorted(c.name for c in snap.table.columns))})"
+                )
+            names.discard(op.column_name.lower())
+        elif isinstance(op, RenameTableOp):
+            if op.new_name in snap.existing_tables:
+                raise DuplicateObjectError(
+                    f"Cannot rename table {table!r} to {op.new_name!r}: "
+                    "a table of that name already exists"
+                )
+
+
+# ---- helpers shared by the dialect planners ---------------------------------------------
+
+
+def render_table(snap: TableSnapshot) -> sa.Table:
+    """A fresh copy of the snapshot's table that steps can reference and extend."""
+    return snap.table.to_metadata(sa.MetaData())
+
+
+def column_for_render(column: sa.Column[Any], table: sa.Table, **changes: Any) -> sa.Column[Any]:
+    """A copy of ``column`` attached to ``table`` (a render copy), with ``changes`` applied."""
+    copy = column._copy()
+    for key, value in changes.items():
+        setattr(copy, key, value)
+    if copy.name in table.c:
+        table._columns.remove(table.c[copy.name])  # render copy only, never a caller's table
+    table.append_column(copy)
+    return copy
+
+
+def python_default_value(column: sa.Column[Any]) -> tuple[str, Any]:
+    """Classify the column's Python default: ("none"|"scalar"|"sql", value).
+
+    A callable default is evaluated once here (documented): every existing row gets
+    the same value. A SQL expression default is evaluated per row by the database.
+    """
+    default = column.default
+    if default is None or not populatable(column):
+        return "none", None
+    if getattr(default, "is_sequence", False):
+        return "none", None
+    if getattr(default, "is_scalar", False):
+        return "scalar", default.arg  # type: ignore[attr-defined]
+    if getattr(default, "is_callable", False):
+        try:
+            return "scalar", default.arg(None)  # type: ignore[attr-defined]
+        except TypeError as exc:
+            raise InvalidOperationError(
+                f"Cannot evaluate the default of column {column.name!r} to fill existing "
+                f"rows ({exc}); give a scalar or SQL expression default or "
+                "populate_default=False"
+            ) from exc
+    if getattr(default, "is_clause_element", False):
+        return "sql", default.arg  # type: ignore[attr-defined]
+    return "none", None
+
+
+def populatable(column: sa.Column[Any]) -> bool:
+    return column.server_default is None
+
+
+def backfill(table: sa.Table, column_name: str, value: Any, kind: str) -> sa.Update:
+    """``UPDATE t SET c = value`` for existing rows (value literal or SQL expression)."""
+    col = table.c[column_name]
+    expr = value if kind == "sql" else sa.literal(value, type_=col.type)
+    return sa.update(table).values({col: expr})

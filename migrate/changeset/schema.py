@@ -1,0 +1,251 @@
+"""The legacy changeset API: methods added to Column, Table and Index, and functions.
+
+Each call builds ops, hands them to the runner (one transaction), and, once the
+database changed, brings the caller's Table and MetaData objects up to date.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import sqlalchemy as sa
+
+from migrate.changeset import _tables, binding, runner
+from migrate.changeset.binding import Bindable
+from migrate.changeset.ops import (
+    AddColumnOp,
+    AddConstraintOp,
+    CreateIndexOp,
+    DropColumnOp,
+    Op,
+    RenameTableOp,
+    TableRef,
+)
+from migrate.exceptions import (
+    IgnoredArgumentWarning,
+    InvalidConstraintError,
+    InvalidOperationError,
+)
+
+__all__ = [
+    "create_column",
+    "drop_column",
+    "rename_table",
+]
+
+
+def table_ref(table: sa.Table) -> TableRef:
+    return TableRef(table.name, table.schema)
+
+
+def warn_ignored(where: str, kw: dict[str, Any]) -> None:
+    """Unknown keywords are reported, never silently swallowed (SPEC §4)."""
+    if kw:
+        names = ", ".join(sorted(kw))
+        warnings.warn(
+            f"{where} ignored keyword argument(s): {names}",
+            IgnoredArgumentWarning,
+            stacklevel=3,
+        )
+
+
+def run_ops(
+    ops: list[Op],
+    table: sa.Table | None,
+    *,
+    connection: Bindable | None,
+    engine: Bindable | None,
+    what: str,
+) -> None:
+    target = None
+    if not runner.offline_active():
+        target = binding.resolve(connection=connection, engine=engine, table=table, what=what)
+    runner.run(ops, target, table=table)
+
+
+# ---- functions ---------------------------------------------------------------------------
+
+
+def create_column(column: sa.Column[Any], table: sa.Table | None = None, *p: Any, **kw: Any) -> Any:
+    """Create a column, given the table. API to :meth:`Column.create`."""
+    if table is not None:
+        return table_create_column(table, column, *p, **kw)
+    return column_create(column, *p, **kw)
+
+
+def drop_column(
+    column: sa.Column[Any] | str, table: sa.Table | None = None, *p: Any, **kw: Any
+) -> Any:
+    """Drop a column, given the table. API to :meth:`Column.drop`."""
+    if table is not None:
+        return table_drop_column(table, column, *p, **kw)
+    if isinstance(column, str):
+        raise InvalidOperationError(f"drop_column({column!r}) needs table=")
+    return column_drop(column, *p, **kw)
+
+
+def rename_table(
+    table: sa.Table | str, name: str, engine: Bindable | None = None, **kw: Any
+) -> sa.Table:
+    """Rename a table (a Table object or a name, with ``engine=``). API to :meth:`Table.rename`."""
+    if isinstance(table, str):
+        table = sa.Table(table, binding.MetaData(bind=engine), schema=kw.pop("schema", None))
+        engine = None
+    table_rename(table, name, engine=engine, **kw)
+    return table
+
+
+# ---- Column methods ----------------------------------------------------------------------
+
+
+def column_create(
+    self: sa.Column[Any],
+    table: sa.Table | None = None,
+    index_name: str | None = None,
+    unique_name: str | None = None,
+    primary_key_name: str | None = None,
+    populate_default: bool = True,
+    connection: Bindable | None = None,
+    engine: Bindable | None = None,
+    **kw: Any,
+) -> sa.Column[Any]:
+    """Create this column in the database (``ALTER TABLE ADD COLUMN``).
+
+    Then the named index, unique constraint, the column's foreign keys and the named
+    primary key. ``populate_default`` fills existing rows from the Python default:
+    a constant or callable (evaluated once) becomes a temporary server default on
+    PostgreSQL and MySQL (no table rewrite), an UPDATE on SQLite; a SQL expression
+    is evaluated per row by an UPDATE. The column becomes ``table.c.<key>``.
+    """
+    warn_ignored("Column.create()", kw)
+    for flag, name, label in (
+        (self.index, index_name, "index_name"),
+        (self.unique, unique_name, "unique_name"),
+        (self.primary_key, primary_key_name, "primary_key_name"),
+    ):
+        if name is not None and not isinstance(name, str):
+            raise InvalidConstraintError(f"{label} argument for column must be constraint name")
+        if flag and not name:
+            raise InvalidConstraintError(
+                "Column.create() accepts index_name, primary_key_name and unique_name "
+                f"to generate constraints: {label} is missing for column {self.name!r}"
+            )
+    if table is None:
+        table = self.table if isinstance(getattr(self, "table", None), sa.Table) else None
+    if table is None:
+        raise InvalidOperationError(
+            f"Column {self.name!r} is not attached to a table: pass it, col.create(table)"
+        )
+    attached = getattr(self, "table", None)
+    if isinstance(attached, sa.Table) and attached is not table:
+        raise InvalidOperationError(
+            f"Column {self.name!r} belongs to table {attached.name!r}, not {table.name!r}"
+        )
+    ref = table_ref(table)
+    ops: list[Op] = [AddColumnOp(ref, self, populate_default)]
+    if index_name:
+        ops.append(CreateIndexOp(ref, index_name, (self.name,)))
+    if unique_name:
+        ops.append(AddConstraintOp(ref, sa.UniqueConstraint(self.name, name=unique_name)))
+    for fk in self.foreign_keys:
+        ops.append(
+            AddConstraintOp(
+                ref,
+                sa.ForeignKeyConstraint(
+                    [self.name],
+                    [fk._get_colspec()],
+                    name=fk.name,
+                    ondelete=fk.ondelete,
+                    onupdate=fk.onupdate,
+                    deferrable=fk.deferrable,
+                    initially=fk.initially,
+                ),
+            )
+        )
+    if primary_key_name:
+        ops.append(AddConstraintOp(ref, sa.PrimaryKeyConstraint(self.name, name=primary_key_name)))
+    run_ops(ops, table, connection=connection, engine=engine, what=f"adding column {self.name!r}")
+
+    if not table.c.contains_column(self):
+        table.append_column(self, replace_existing=True)
+    if index_name:
+        sa.Index(index_name, self)
+    if unique_name:
+        table.append_constraint(sa.UniqueConstraint(self, name=unique_name))
+    if primary_key_name:
+        table.primary_key.name = primary_key_name
+    return self
+
+
+def column_drop(
+    self: sa.Column[Any],
+    table: sa.Table | None = None,
+    connection: Bindable | None = None,
+    engine: Bindable | None = None,
+    **kw: Any,
+) -> sa.Column[Any]:
+    """Drop this column from the database, leaving its table intact.
+
+    Indexes on it shrink (composite) or vanish and constraints on it go, in the
+    database and in the Table object. SQLite: native ``DROP COLUMN`` on 3.35+ when
+    nothing depends on the column.
+    """
+    warn_ignored("Column.drop()", kw)
+    if table is None:
+        table = self.table if isinstance(getattr(self, "table", None), sa.Table) else None
+    if table is None:
+        raise InvalidOperationError(
+            f"Column {self.name!r} is not attached to a table: pass it, col.drop(table)"
+        )
+    run_ops(
+        [DropColumnOp(table_ref(table), self.name)],
+        table,
+        connection=connection,
+        engine=engine,
+        what=f"dropping column {self.name!r}",
+    )
+    _tables.remove_column(table, self.name)
+    return self
+
+
+# ---- Table methods -----------------------------------------------------------------------
+
+
+def table_create_column(self: sa.Table, column: sa.Column[Any] | str, *p: Any, **kw: Any) -> Any:
+    """Create a column (a Column, or the name of one of this Table's columns)."""
+    if not isinstance(column, sa.Column):
+        column = self.c[str(column)]
+    return column_create(column, self, *p, **kw)
+
+
+def table_drop_column(self: sa.Table, column: sa.Column[Any] | str, *p: Any, **kw: Any) -> Any:
+    """Drop a column, given its name or definition."""
+    if not isinstance(column, sa.Column):
+        name = str(column)
+        column = self.c[name] if name in self.c else sa.Column(name, sa.Integer())
+    return column_drop(column, self, *p, **kw)
+
+
+def table_rename(
+    self: sa.Table,
+    name: str,
+    connection: Bindable | None = None,
+    engine: Bindable | None = None,
+    **kw: Any,
+) -> None:
+    """Rename this table; its MetaData is re-keyed (the old key is gone)."""
+    warn_ignored("Table.rename()", kw)
+    run_ops(
+        [RenameTableOp(table_ref(self), name)],
+        self,
+        connection=connection,
+        engine=engine,
+        what=f"renaming table {self.name!r}",
+    )
+    _tables.rename_table(self, name)
+
+
+def table_deregister(self: sa.Table) -> None:
+    """Remove this table from its metadata."""
+    _tables.deregister(self)
