@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
@@ -277,6 +277,13 @@ def _url(args: argparse.Namespace) -> str:
     return str(args.url or os.environ.get(URL_ENV) or DEFAULT_URL)
 
 
+def _shown_url(args: argparse.Namespace) -> str:
+    try:
+        return make_url(_url(args)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return _url(args)
+
+
 def _engine(args: argparse.Namespace) -> Engine:
     url = _url(args)
     try:
@@ -304,7 +311,9 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 raise UsageError("--version needs a repository folder, not a single script")
             direction: repo.Direction = "downgrade" if args.downgrade is not None else "upgrade"
             if args.dry_run:
-                out.write(f"would run {direction}() of {repository.single.name} on {_url(args)}\n")
+                out.write(
+                    f"would run {direction}() of {repository.single.name} on {_shown_url(args)}\n"
+                )
                 return EXIT_OK
             repo.run_single(engine, repository.single, direction, reporter=reporter)
         else:
@@ -331,7 +340,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 raise UsageError(str(exc)) from exc
             if args.dry_run:
                 where = "not under version control (0)" if current is None else str(start)
-                out.write(f"database {_url(args)}: version {where}\n")
+                out.write(f"database {_shown_url(args)}: version {where}\n")
                 if not steps:
                     out.write("nothing to do\n")
                 for step in steps:
@@ -352,7 +361,8 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_FAILED
     finally:
         logging.getLogger("migrate").removeHandler(handler)
-    schema = describe_schema(engine)
+    exclude = () if repository.single is not None else (repository.version_table,)
+    schema = describe_schema(engine, exclude)
     out.write(schema + "\n" if schema else "(the database has no tables)\n")
     engine.dispose()
     return EXIT_OK

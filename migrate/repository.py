@@ -495,7 +495,7 @@ class MigrationFailed(Exception):
         lines = [f"{self.step.describe() if self.step else self.script.name} failed"]
         if self.operation:
             lines.append(f"  operation: {self.operation}")
-        lines.append(f"  error: {describe_error(self.error)}")
+        lines.append("  error: " + describe_error(self.error).replace("\n", "\n    "))
         if self.step is not None:
             if self.rolled_back:
                 lines.append(f"  rolled back: the database is still at version {self.step.before}")
