@@ -138,7 +138,9 @@ def pytest_configure(config: pytest.Config) -> None:
         f"({', '.join(sorted(CAPABILITIES))})",
     )
     explicit = _backend_names(config.getoption("backend", default=[]), "--backend")
-    required = _backend_names(config.getoption("require_backends", default=""), "--require-backends")
+    required = _backend_names(
+        config.getoption("require_backends", default=""), "--require-backends"
+    )
     selected = explicit or list(BACKENDS)
     for name in required:
         if name not in selected:
