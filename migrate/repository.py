@@ -630,7 +630,9 @@ def _render(element: Any, dialect: Dialect, parameters: Any = None) -> str:
             parameters = parameters[0] if parameters else {}
         element = element.params(parameters)
     compiled = element.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-    return str(compiled).strip().rstrip(";")
+    # SQLAlchemy indents CREATE TABLE with tabs and leaves trailing blanks; tidy for people.
+    lines = str(compiled).strip().rstrip(";").replace("\t", "    ").splitlines()
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def offline_engine(dialect_name: str, out: Callable[[str], None]) -> MockConnection:
