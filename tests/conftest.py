@@ -276,13 +276,7 @@ class _ServerEngines:
     def get(self, backend: str, url: str) -> Engine:
         engine = self._engines.get(backend)
         if engine is None:
-            kwargs: dict[str, Any] = {}
-            if backend == "postgresql":
-                # psycopg 3 prepares a statement server-side after 5 runs; a table changed
-                # by a later test would then fail with "cached plan must not change result
-                # type" on a pooled connection.
-                kwargs["connect_args"] = {"prepare_threshold": None}
-            engine = self._engines[backend] = sa.create_engine(url, **kwargs)
+            engine = self._engines[backend] = sa.create_engine(url)
         return engine
 
     def discard(self, backend: str) -> None:
