@@ -93,6 +93,13 @@ def _rename_table(element: RenameTable, compiler: DDLCompiler, **kw: Any) -> str
     return f"{alter_table(compiler, element.table)} RENAME TO {quote(compiler, element.new_name)}"
 
 
+@compiles(RenameTable, "mysql", "mariadb")
+def _rename_table_mysql(element: RenameTable, compiler: DDLCompiler, **kw: Any) -> str:
+    # MySQL moves an unqualified new name into the current database: keep the schema
+    target = format_table(compiler, TableRef(element.new_name, element.table.schema))
+    return f"{alter_table(compiler, element.table)} RENAME TO {target}"
+
+
 @compiles(RenameColumn)
 def _rename_column(element: RenameColumn, compiler: DDLCompiler, **kw: Any) -> str:
     return (
