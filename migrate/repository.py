@@ -42,7 +42,7 @@ import re
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,7 +60,6 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    create_mock_engine,
     select,
 )
 from sqlalchemy import inspect as sa_inspect
@@ -68,6 +67,7 @@ from sqlalchemy.engine import CursorResult, Dialect, make_url
 from sqlalchemy.engine.mock import MockConnection
 from sqlalchemy.schema import CreateTable
 from sqlalchemy.sql.base import Executable
+from sqlalchemy.sql.dml import ValuesBase
 from sqlalchemy.sql.elements import ClauseElement
 
 from migrate.exceptions import (
@@ -472,7 +472,7 @@ def _bind(target: Any) -> AbstractContextManager[Any]:
         from migrate.changeset import bind
     except ImportError:  # pragma: no cover - only while the core is being written
         return nullcontext()
-    return bind(target)  # type: ignore[no-any-return]
+    return bind(target)
 
 
 # --------------------------------------------------------------------------------------
@@ -622,29 +622,59 @@ def dialect_for(name: str) -> Dialect:
     return url.get_dialect()()
 
 
-def _render(element: Any, dialect: Dialect, parameters: Any = None) -> str:
+def _render(element: Any, dialect: Dialect) -> str:
+    """One statement as literal SQL text for ``dialect``, without the ``;``."""
     if isinstance(element, str):
         return element.strip().rstrip(";")
-    if isinstance(element, ClauseElement) and parameters:
-        if isinstance(parameters, Sequence) and not isinstance(parameters, dict):
-            parameters = parameters[0] if parameters else {}
-        element = element.params(parameters)
     compiled = element.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
     # SQLAlchemy indents CREATE TABLE with tabs and leaves trailing blanks; tidy for people.
     lines = str(compiled).strip().rstrip(";").replace("\t", "    ").splitlines()
     return "\n".join(line.rstrip() for line in lines)
 
 
-def offline_engine(dialect_name: str, out: Callable[[str], None]) -> MockConnection:
-    """A mock engine for ``dialect_name`` whose executed statements are passed to ``out``."""
-    url = _MOCK_URLS.get(dialect_name, f"{dialect_name}://")
+def _render_executed(element: Any, dialect: Dialect, parameters: Any) -> list[str]:
+    """What ``execute(element, parameters)`` would run: one statement per parameter set."""
+    if isinstance(parameters, dict):
+        parameters = [parameters]
+    if not parameters or not isinstance(element, ClauseElement):
+        return [_render(element, dialect)]
+    if isinstance(element, ValuesBase):  # INSERT/UPDATE take their parameters as values
+        return [_render(element.values(**p), dialect) for p in parameters]
+    return [_render(element.params(p), dialect) for p in parameters]
+
+
+class OfflineEngine(MockConnection):
+    """The ``migrate_engine`` scripts receive from ``changeset sql``: SQLAlchemy's mock engine
+    (statements are rendered, not run) with the same Engine idioms as
+    :class:`ScriptConnection`: ``name``, ``begin()``/``connect()`` as context managers
+    giving itself, and ``execute("raw SQL")``. Reading from it returns None.
+    """
+
+    def begin(self) -> AbstractContextManager[OfflineEngine]:
+        return nullcontext(self)
+
+    def connect(self, **kwargs: Any) -> OfflineEngine:
+        return self
+
+    def __enter__(self) -> OfflineEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def exec_driver_sql(self, statement: str, *args: Any, **kwargs: Any) -> Any:
+        return self.execute(statement)  # type: ignore[arg-type]
+
+
+def offline_engine(dialect_name: str, out: Callable[[str], None]) -> OfflineEngine:
+    """An :class:`OfflineEngine` for ``dialect_name`` passing each rendered statement to ``out``."""
+    dialect = dialect_for(dialect_name)
 
     def executor(sql: Any, *multiparams: Any, **params: Any) -> None:
-        parameters = multiparams[0] if multiparams else params
-        out(_render(sql, mock.dialect, parameters) + ";")
+        for statement in _render_executed(sql, dialect, multiparams[0] if multiparams else params):
+            out(statement + ";")
 
-    mock = create_mock_engine(url, executor)
-    return mock
+    return OfflineEngine(dialect, executor)
 
 
 def write_sql(
