@@ -33,7 +33,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    for cls, name, fn in ADDITIONS:
+    for cls, name, _fn in ADDITIONS:
         if name in vars(cls) or hasattr(cls, name):
             raise RuntimeError(
                 f"SQLAlchemy's {cls.__name__} already defines {name!r}; "

@@ -45,7 +45,7 @@ def rename_table(table: sa.Table, new_name: str) -> None:
     """Re-key ``table`` in its MetaData under ``new_name``; no stale key is left."""
     meta = table.metadata
     meta.remove(table)
-    table.name = new_name  # type: ignore[misc]
+    table.name = new_name
     table.fullname = f"{table.schema}.{new_name}" if table.schema else new_name
     taken = meta.tables.get(table.key)
     if taken is not None:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import schema
 
 from migrate.changeset import binding, runner
-from migrate.changeset.ops import AddConstraintOp, DropConstraintOp, TableRef
+from migrate.changeset.ops import AddConstraintOp, ConstraintKind, DropConstraintOp, TableRef
 from migrate.exceptions import InvalidConstraintError
 
 __all__ = [
@@ -24,7 +24,7 @@ __all__ = [
     "UniqueConstraint",
 ]
 
-_KINDS: dict[type[sa.Constraint], str] = {
+_KINDS: dict[type[sa.Constraint], ConstraintKind] = {
     sa.PrimaryKeyConstraint: "primary_key",
     sa.ForeignKeyConstraint: "foreign_key",
     sa.UniqueConstraint: "unique",
@@ -32,7 +32,7 @@ _KINDS: dict[type[sa.Constraint], str] = {
 }
 
 
-def constraint_kind(cons: sa.Constraint) -> str:
+def constraint_kind(cons: sa.Constraint) -> ConstraintKind:
     for cls, kind in _KINDS.items():
         if isinstance(cons, cls):
             return kind
@@ -75,7 +75,9 @@ def constraint_create(self: sa.Constraint, *a: Any, **kw: Any) -> sa.Constraint:
     return self
 
 
-def constraint_drop(self: sa.Constraint, *a: Any, cascade: bool = False, **kw: Any) -> sa.Constraint:
+def constraint_drop(
+    self: sa.Constraint, *a: Any, cascade: bool = False, **kw: Any
+) -> sa.Constraint:
     """Drop the constraint from the database; ``cascade=True`` adds CASCADE where supported."""
     from migrate.changeset.schema import warn_ignored
 

@@ -85,7 +85,9 @@ def _add_column(element: AddColumn, compiler: DDLCompiler, **kw: Any) -> str:
 
 @compiles(DropColumn)
 def _drop_column(element: DropColumn, compiler: DDLCompiler, **kw: Any) -> str:
-    return f"{alter_table(compiler, element.table)} DROP COLUMN {quote(compiler, element.column_name)}"
+    return (
+        f"{alter_table(compiler, element.table)} DROP COLUMN {quote(compiler, element.column_name)}"
+    )
 
 
 @compiles(RenameTable)
@@ -142,7 +144,8 @@ class ModifyColumn(AlterTableElement):
 
 @compiles(AlterColumnDefault)
 def _alter_column_default(element: AlterColumnDefault, compiler: DDLCompiler, **kw: Any) -> str:
-    head = f"{alter_table(compiler, element.table)} ALTER COLUMN {quote(compiler, element.column.name)}"
+    column = quote(compiler, element.column.name)
+    head = f"{alter_table(compiler, element.table)} ALTER COLUMN {column}"
     if element.default is None:
         return f"{head} DROP DEFAULT"
     render = element.column._copy()

@@ -65,9 +65,7 @@ def snapshot(
     """Reflect ``ref`` on ``conn``; raise NoSuchTableError naming it if absent."""
     meta = sa.MetaData()
     try:
-        table = sa.Table(
-            ref.name, meta, schema=ref.schema, autoload_with=conn, resolve_fks=False
-        )
+        table = sa.Table(ref.name, meta, schema=ref.schema, autoload_with=conn, resolve_fks=False)
     except sa.exc.NoSuchTableError:
         where = f" in schema {ref.schema!r}" if ref.schema else ""
         raise NoSuchTableError(
@@ -75,8 +73,10 @@ def snapshot(
         ) from None
     has_rows = None
     if want_rows:
-        has_rows = conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is not None
-    existing = frozenset()
+        has_rows = (
+            conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is not None
+        )
+    existing: frozenset[str] = frozenset()
     if other_tables:
         insp = sa.inspect(conn)
         existing = frozenset(n for n in other_tables if insp.has_table(n, schema=ref.schema))

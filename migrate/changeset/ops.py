@@ -113,12 +113,15 @@ class AddConstraintOp:
     constraint: sa.Constraint = field(compare=False)
 
 
+ConstraintKind: TypeAlias = Literal["primary_key", "foreign_key", "unique", "check"]
+
+
 @dataclass(frozen=True)
 class DropConstraintOp:
     table: TableRef
     #: the name the database knows; None for an unnamed constraint found by ``match``
     constraint_name: str | None
-    kind: Literal["primary_key", "foreign_key", "unique", "check"] | None = None
+    kind: ConstraintKind | None = None
     cascade: bool = False
     #: the constraint object, when the caller had one (used to find unnamed ones)
     constraint: sa.Constraint | None = field(default=None, compare=False)

@@ -101,7 +101,7 @@ def execute(conn: sa.Connection, p: Plan) -> None:
         for step in p.steps:
             if log.isEnabledFor(logging.DEBUG):
                 log.debug("%s", _render(step, conn.dialect, literal=False))
-            conn.execute(step)  # type: ignore[call-overload]
+            conn.execute(step)
     finally:
         if p.legacy_alter_table:
             conn.exec_driver_sql("PRAGMA legacy_alter_table=OFF")
@@ -112,8 +112,7 @@ def execute(conn: sa.Connection, p: Plan) -> None:
     if new:
         shown = "; ".join(f"{t} rowid {r} -> {parent}" for t, r, parent, _ in new[:10])
         raise InvalidOperationError(
-            f"The change would break foreign keys ({len(new)} rows: {shown}); "
-            "nothing was changed"
+            f"The change would break foreign keys ({len(new)} rows: {shown}); nothing was changed"
         )
 
 
@@ -185,6 +184,7 @@ def _sqlite_begin(conn: sa.Connection) -> None:
 
 def _render(step: Step, dialect: Dialect, *, literal: bool = True) -> str:
     kw = {"literal_binds": True} if literal else {}
+    assert isinstance(step, sa.sql.ClauseElement)
     return str(step.compile(dialect=dialect, compile_kwargs=kw)).strip()
 
 

@@ -41,5 +41,7 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
             case DropConstraintOp():
                 common.drop_constraint(p, op, rt)
             case _:
-                raise NotSupportedError(f"{type(op).__name__} is not supported on MySQL/MariaDB yet")
+                raise NotSupportedError(
+                    f"{type(op).__name__} is not supported on MySQL/MariaDB yet"
+                )
     return p

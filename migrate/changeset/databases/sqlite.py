@@ -86,9 +86,7 @@ def drop_blockers(snap: TableSnapshot, op: DropColumnOp) -> list[str]:
     """What keeps SQLite's native DROP COLUMN from working on this column."""
     name = op.column_name
     found = [f"index {i.name}" for i in snap.indexes_on(name)]
-    found += [
-        f"{type(c).__name__} {c.name or '(unnamed)'}" for c in snap.constraints_on(name)
-    ]
+    found += [f"{type(c).__name__} {c.name or '(unnamed)'}" for c in snap.constraints_on(name)]
     col = snap.column(name)
     if col is not None and col.foreign_keys:
         found.append("a foreign key")
