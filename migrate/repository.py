@@ -67,7 +67,7 @@ from sqlalchemy.engine import CursorResult, Dialect, make_url
 from sqlalchemy.engine.mock import MockConnection
 from sqlalchemy.schema import CreateTable
 from sqlalchemy.sql.base import Executable
-from sqlalchemy.sql.dml import ValuesBase
+from sqlalchemy.sql.dml import Insert, ValuesBase
 from sqlalchemy.sql.elements import ClauseElement
 
 from migrate.exceptions import (
@@ -626,6 +626,8 @@ def _render(element: Any, dialect: Dialect) -> str:
     """One statement as literal SQL text for ``dialect``, without the ``;``."""
     if isinstance(element, str):
         return element.strip().rstrip(";")
+    if isinstance(element, Insert):
+        element = element.inline()  # no RETURNING of the new primary key: nobody reads it
     compiled = element.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
     # SQLAlchemy indents CREATE TABLE with tabs and leaves trailing blanks; tidy for people.
     lines = str(compiled).strip().rstrip(";").replace("\t", "    ").splitlines()
@@ -738,6 +740,7 @@ def write_sql(
         out(f"-- {repository.single.name} (upgrade)")
         run_offline(repository.single, "upgrade")
         return
+    header = start is None
     if start is None:
         start = 0
         table = version_table(repository.version_table)
@@ -755,8 +758,9 @@ def write_sql(
             + ";"
         )
     target = repository.latest if target is None else target
-    for step in repository.steps(start, target, dialect_name):
-        out("")
+    for number, step in enumerate(repository.steps(start, target, dialect_name)):
+        if number or header:
+            out("")
         out(f"-- {step.describe()}")
         if transactional:
             out("BEGIN;")
