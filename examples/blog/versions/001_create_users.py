@@ -1,6 +1,7 @@
 """Create the users table (SQLAlchemy's own Table.create)."""
 
 from sqlalchemy import *
+
 from migrate import *
 
 

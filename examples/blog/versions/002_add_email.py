@@ -4,6 +4,7 @@ Uses Column.create and Column.drop.
 """
 
 from sqlalchemy import *
+
 from migrate import *
 
 

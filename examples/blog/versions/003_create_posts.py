@@ -1,6 +1,7 @@
 """Create the posts table, with a foreign key to users and an index."""
 
 from sqlalchemy import *
+
 from migrate import *
 
 

@@ -4,6 +4,7 @@ Needs the core's rename-column support.
 """
 
 from sqlalchemy import *
+
 from migrate import *
 
 

@@ -4,6 +4,7 @@ Needs the core's constraint support.
 """
 
 from sqlalchemy import *
+
 from migrate import *
 
 
