@@ -17,7 +17,7 @@ since a trailing ``--`` comment would otherwise swallow the separating comma.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, TypeAlias
 
@@ -803,35 +803,47 @@ def rename_identifier(
 ) -> str:
     """Replace identifier tokens spelling *old* by ``"new"``; string literals are untouched.
 
-    With *qualifiers*, a qualified reference ``q.old`` is renamed only when ``q`` is one of
-    them (e.g. ``("t", "new", "old")`` in a trigger on ``t``); unqualified references are
-    always renamed. Keywords are renamed only when they are quoted or spell *old* exactly
-    as an identifier position allows (an unquoted keyword equal to *old*).
+    See :func:`rename_identifiers`.
     """
+    return rename_identifiers(sql, {old: new}, qualifiers=qualifiers)
+
+
+def rename_identifiers(
+    sql: str, mapping: Mapping[str, str], *, qualifiers: Sequence[str] | None = None
+) -> str:
+    """Rename identifier tokens by *mapping* (old -> new) in one pass, so swaps work.
+
+    Matching is case-insensitive and ignores the quoting style; renamed identifiers are
+    written double-quoted. String literals and blob literals are never touched.
+    With *qualifiers* (e.g. ``("t", "new", "old")`` for a trigger on ``t``), a qualified
+    reference ``q.old`` is renamed only when ``q`` is one of them, and a name followed by
+    ``.`` (a table or alias) is left alone; unqualified references are always renamed.
+    """
+    lowered = {k.lower(): v for k, v in mapping.items()}
     toks = tokenize(sql)
     sig = significant(toks)
     index_in_sig = {id(t): k for k, t in enumerate(sig)}
     targets = set(_identifier_positions(toks))
     parts: list[str] = []
     for j, t in enumerate(toks):
-        if j in targets and _same(t.name, old):
+        new = lowered.get(t.name.lower()) if j in targets else None
+        if new is not None:
             k = index_in_sig[id(t)]
             prev = sig[k - 1] if k >= 1 else None
             nxt = sig[k + 1] if k + 1 < len(sig) else None
-            if nxt is not None and nxt.kind == "punct" and nxt.text == "." and (
-                qualifiers is not None
-            ):
-                pass  # `old.x`: a table or alias called like the column; leave it
-            elif (
-                qualifiers is not None
-                and prev is not None
-                and prev.kind == "punct"
-                and prev.text == "."
-                and k >= 2
-                and not any(_same(sig[k - 2].name, q) for q in qualifiers)
-            ):
-                pass
-            else:
+            skip = False
+            if qualifiers is not None:
+                if nxt is not None and nxt.kind == "punct" and nxt.text == ".":
+                    skip = True  # `old.x`: a table or alias spelt like the column
+                elif (
+                    prev is not None
+                    and prev.kind == "punct"
+                    and prev.text == "."
+                    and k >= 2
+                    and not any(_same(sig[k - 2].name, q) for q in qualifiers)
+                ):
+                    skip = True  # `other.old`: another table's column
+            if not skip:
                 parts.append(quote(new))
                 continue
         parts.append(t.text)
@@ -868,6 +880,7 @@ __all__ = [
     "quote_string",
     "references_identifier",
     "rename_identifier",
+    "rename_identifiers",
     "render_create_table",
     "significant",
     "tokenize",

@@ -1,0 +1,1147 @@
+"""SQLite: the 12-step table rebuild, planned from the database's own schema.
+
+https://www.sqlite.org/lang_altertable.html#otheralter ("Making Other Kinds Of Table
+Schema Changes"). Three parts, one direction:
+
+* :func:`read_sqlite_schema` reads everything about one table on the connection that
+  will run the DDL (``sqlite_master``, pragmas) into a frozen :class:`SqliteTableSchema`;
+* :func:`plan_rebuild` is pure: it applies operations to the parsed schema and returns
+  a :class:`RebuildPlan` (statements + what the runner must do around them);
+* :func:`run_plan_on_connection` is the reference procedure that runs a plan
+  (pragmas, one transaction, ``foreign_key_check``, rollback on any failure).
+
+Decisions, so that a rebuild loses nothing:
+
+* The new table is created under a temporary name with the *old* column names; rows are
+  copied by column name (``INSERT INTO tmp (cols) SELECT cols FROM t``), then the old
+  table is dropped and the new one renamed (with ``PRAGMA legacy_alter_table=ON`` so
+  SQLite >= 3.26 rewrites nothing else). Renamed columns are renamed last with native
+  ``ALTER TABLE ... RENAME COLUMN`` (SQLite 3.25+), which rewrites indexes, triggers,
+  views and child tables' foreign keys exactly as SQLite understands them.
+* No ``CAST`` in the copy: SQLite applies the new column's affinity on insert, and a
+  ``CAST`` would silently turn ``'abc'`` into ``0``; a STRICT table rejects what does
+  not fit, which rolls the rebuild back.
+* Rowids are copied explicitly when the new table has a rowid that no INTEGER PRIMARY
+  KEY column aliases; generated columns are never copied (SQLite recomputes them).
+* The ``AUTOINCREMENT`` counter is carried over in SQL (``sqlite_sequence``), not as a
+  value read earlier, so it is right whatever happened between reading and running.
+* Indexes, triggers and views come back from their stored text, verbatim unless a
+  dropped column forces a change (a composite index shrinks, a single-column,
+  expression or partial index on the dropped column goes, logged at INFO).
+* New column, constraint and index text is rendered from the SQLAlchemy objects with
+  the SQLite dialect; identifiers we write are always double-quoted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite as sqlite_dialect_mod
+from sqlalchemy.schema import CreateColumn, CreateIndex
+
+from migrate.changeset.ops import (
+    UNCHANGED,
+    AddColumnOp,
+    AddConstraintOp,
+    AlterColumnOp,
+    CreateIndexOp,
+    DropColumnOp,
+    DropConstraintOp,
+    DropIndexOp,
+    Op,
+    RenameIndexOp,
+    RenameTableOp,
+)
+from migrate.changeset.sqlite_schema import (
+    ColumnClause,
+    ColumnDef,
+    ParsedIndex,
+    ParsedTable,
+    TableConstraint,
+    normalized,
+    parse_column_def,
+    parse_create_index,
+    parse_create_table,
+    parse_table_constraint,
+    quote,
+    quote_string,
+    references_identifier,
+    rename_identifiers,
+    render_create_table,
+    significant,
+    tokenize,
+)
+from migrate.exceptions import (
+    DuplicateObjectError,
+    InvalidOperationError,
+    NoSuchColumnError,
+    NoSuchObjectError,
+    NoSuchTableError,
+    NotSupportedError,
+)
+
+log = logging.getLogger("migrate.changeset")
+
+_DIALECT = sqlite_dialect_mod.dialect()
+
+
+# ---------------------------------------------------------------------------
+# what the database says
+
+
+@dataclass(frozen=True)
+class SqliteObject:
+    """One row of ``sqlite_master`` (index, trigger or view)."""
+
+    type: str
+    name: str
+    sql: str
+
+
+@dataclass(frozen=True)
+class XInfoColumn:
+    """One row of ``PRAGMA table_xinfo`` (``hidden``: 2 virtual, 3 stored generated)."""
+
+    cid: int
+    name: str
+    type: str
+    notnull: bool
+    default: str | None
+    pk: int
+    hidden: int
+
+
+@dataclass(frozen=True)
+class ForeignKeyRow:
+    """One row of ``PRAGMA foreign_key_list``, with the table that holds it."""
+
+    table: str
+    id: int
+    seq: int
+    parent: str
+    from_column: str
+    to_column: str | None
+    on_update: str
+    on_delete: str
+    match: str
+
+
+@dataclass(frozen=True)
+class SqliteTableSchema:
+    """Everything a rebuild of one table needs, as read from the database."""
+
+    name: str
+    sql: str
+    table: ParsedTable
+    #: explicit indexes (auto-indexes of UNIQUE/PRIMARY KEY come back with the table)
+    indexes: tuple[SqliteObject, ...] = ()
+    #: triggers ON this table
+    triggers: tuple[SqliteObject, ...] = ()
+    #: views whose SQL names this table
+    views: tuple[SqliteObject, ...] = ()
+    xinfo: tuple[XInfoColumn, ...] = ()
+    #: this table's own foreign keys
+    foreign_keys: tuple[ForeignKeyRow, ...] = ()
+    #: foreign keys of *other* tables that reference this one
+    child_foreign_keys: tuple[ForeignKeyRow, ...] = ()
+    #: ``sqlite_sequence`` value, None when there is no row
+    sequence: int | None = None
+    #: every name in ``sqlite_master``, lower case (to pick a free temporary name)
+    object_names: frozenset[str] = frozenset()
+
+    @property
+    def children(self) -> tuple[str, ...]:
+        """Other tables with a foreign key to this one."""
+        seen: dict[str, None] = {}
+        for fk in self.child_foreign_keys:
+            seen.setdefault(fk.table, None)
+        return tuple(seen)
+
+    @classmethod
+    def from_sql(
+        cls,
+        table_sql: str,
+        *,
+        indexes: Sequence[str] = (),
+        triggers: Sequence[str] = (),
+        views: Sequence[str] = (),
+        child_foreign_keys: Sequence[ForeignKeyRow] = (),
+        object_names: Sequence[str] = (),
+    ) -> SqliteTableSchema:
+        """A schema from DDL text alone (tests, offline planning)."""
+        parsed = parse_create_table(table_sql)
+
+        def obj(kind: str, sql: str) -> SqliteObject:
+            toks = significant(tokenize(sql))
+            words = [t.upper for t in toks]
+            at = words.index(kind.upper()) + 1
+            if words[at : at + 3] == ["IF", "NOT", "EXISTS"]:
+                at += 3
+            return SqliteObject(kind, toks[at].name, sql)
+
+        return cls(
+            name=parsed.name,
+            sql=table_sql,
+            table=parsed,
+            indexes=tuple(obj("index", s) for s in indexes),
+            triggers=tuple(obj("trigger", s) for s in triggers),
+            views=tuple(obj("view", s) for s in views),
+            child_foreign_keys=tuple(child_foreign_keys),
+            object_names=frozenset(n.lower() for n in object_names),
+        )
+
+
+def read_sqlite_schema(conn: sa.Connection, table: str) -> SqliteTableSchema:
+    """Read one table's schema on *conn* (call it inside the transaction that will rebuild).
+
+    Raises :class:`~migrate.exceptions.NoSuchTableError` when there is no such table.
+    """
+
+    def rows(sql: str, *params: Any) -> list[Any]:
+        return list(conn.exec_driver_sql(sql, params).fetchall())
+
+    found = rows(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
+        table,
+    )
+    if not found:
+        raise NoSuchTableError(f"SQLite has no table named {table!r}")
+    name, sql = found[0][0], found[0][1]
+    parsed = parse_create_table(sql)
+    master = rows("SELECT type, name, tbl_name, sql FROM sqlite_master")
+    indexes, triggers, views = [], [], []
+    for kind, oname, tbl, osql in master:
+        if osql is None:
+            continue  # auto-index of a UNIQUE / PRIMARY KEY constraint
+        if kind == "index" and tbl.lower() == name.lower():
+            indexes.append(SqliteObject(kind, oname, osql))
+        elif kind == "trigger" and tbl.lower() == name.lower():
+            triggers.append(SqliteObject(kind, oname, osql))
+        elif kind == "view" and references_identifier(osql, name):
+            views.append(SqliteObject(kind, oname, osql))
+    xinfo = tuple(
+        XInfoColumn(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6])
+        for r in rows(f"PRAGMA table_xinfo({quote(name)})")
+    )
+    fks: list[ForeignKeyRow] = []
+    children: list[ForeignKeyRow] = []
+    for kind, oname, _tbl, _osql in master:
+        if kind != "table" or oname.startswith("sqlite_"):
+            continue
+        for r in rows(f"PRAGMA foreign_key_list({quote(oname)})"):
+            fk = ForeignKeyRow(oname, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
+            if oname.lower() == name.lower():
+                fks.append(fk)
+            elif fk.parent.lower() == name.lower():
+                children.append(fk)
+    sequence: int | None = None
+    if any(m[0] == "table" and m[1] == "sqlite_sequence" for m in master):
+        seq = rows("SELECT seq FROM sqlite_sequence WHERE name = ? COLLATE NOCASE", name)
+        sequence = int(seq[0][0]) if seq else None
+    return SqliteTableSchema(
+        name=name,
+        sql=sql,
+        table=parsed,
+        indexes=tuple(indexes),
+        triggers=tuple(triggers),
+        views=tuple(views),
+        xinfo=xinfo,
+        foreign_keys=tuple(fks),
+        child_foreign_keys=tuple(children),
+        sequence=sequence,
+        object_names=frozenset(m[1].lower() for m in master),
+    )
+
+
+# ---------------------------------------------------------------------------
+# the plan
+
+
+@dataclass(frozen=True)
+class RebuildPlan:
+    """The statements of one rebuild and what the runner must do around them.
+
+    Runner contract (see :func:`run_plan_on_connection`): if ``needs_foreign_keys_off``
+    and ``PRAGMA foreign_keys`` is on, turn it off *before* ``BEGIN`` (it is a no-op
+    inside a transaction); inside the transaction set ``PRAGMA legacy_alter_table`` to
+    ``legacy_alter_table``; run ``statements``; ``PRAGMA foreign_key_check`` each of
+    ``fk_check_tables``; commit; restore both pragmas.
+    """
+
+    table: str
+    temp_name: str
+    statements: list[str] = field(default_factory=list)
+    fk_check_tables: list[str] = field(default_factory=list)
+    needs_foreign_keys_off: bool = False
+    legacy_alter_table: bool = False
+    #: how many times table data is copied (0 or 1)
+    copies: int = 0
+    #: other tables whose foreign keys reference this one
+    child_tables: list[str] = field(default_factory=list)
+    #: the new table as created (under ``temp_name``, old column names), None if no-op
+    new_table: ParsedTable | None = None
+    #: indexes that vanish because a column they need was dropped
+    dropped_indexes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Col:
+    final: str  # the caller's name for it, after the operations so far
+    temp: str  # its name in the new table until the final RENAME COLUMNs
+    source: str | None  # the old table's column to copy from
+    defn: ColumnDef  # in the temp namespace
+    insert_expr: str | None = None  # value for existing rows of an added column
+
+
+@dataclass
+class _Index:
+    name: str
+    parsed: ParsedIndex
+    sql: str
+    #: "old": stored text, old column names; "new": from an op, final column names
+    namespace: str
+
+
+def _same(a: str, b: str) -> bool:
+    return a.lower() == b.lower()
+
+
+def _strip_parens(text: str) -> str:
+    toks = significant(tokenize(text))
+    if len(toks) >= 2 and toks[0].text == "(" and toks[-1].text == ")":
+        return text[toks[0].end : toks[-1].start]
+    return text
+
+
+def _check_expr(body: str) -> str:
+    """``CHECK (a > 0)`` -> ``a > 0``."""
+    toks = significant(tokenize(body))
+    return _strip_parens(body[toks[1].start :])
+
+
+def _fk_target(body: str) -> str:
+    """The ``REFERENCES ...`` part of a FOREIGN KEY / REFERENCES text."""
+    toks = significant(tokenize(body))
+    at = next(t.start for t in toks if t.upper == "REFERENCES")
+    return body[at:]
+
+
+Signature = tuple[Any, ...]
+
+
+def _signature_table(k: TableConstraint) -> Signature:
+    cols = tuple(c.lower() for c in k.columns)
+    if k.kind == "check":
+        return ("check", normalized(_check_expr(k.body)))
+    if k.kind == "foreign_key":
+        return ("foreign_key", cols, normalized(_fk_target(k.body)))
+    return (k.kind, cols)
+
+
+def _signature_clause(col: str, c: ColumnClause) -> Signature | None:
+    if c.kind == "check":
+        return ("check", normalized(_check_expr(c.body)))
+    if c.kind == "references":
+        return ("foreign_key", (col.lower(),), normalized(c.body))
+    if c.kind in ("unique", "primary_key"):
+        return (c.kind, (col.lower(),))
+    return None
+
+
+def _render_literal(value: Any, type_: sa.types.TypeEngine[Any]) -> str:
+    return str(
+        sa.literal(value, type_).compile(dialect=_DIALECT, compile_kwargs={"literal_binds": True})
+    )
+
+
+def _render_expr(expr: Any) -> str:
+    if isinstance(expr, str):
+        return expr
+    if isinstance(expr, sa.TextClause):
+        return expr.text
+    return str(
+        expr.compile(
+            dialect=_DIALECT, compile_kwargs={"literal_binds": True, "include_table": False}
+        )
+    )
+
+
+def _constraint_name(c: sa.Constraint | sa.Index | sa.ForeignKey) -> str | None:
+    name = c.name
+    return str(name) if isinstance(name, str) else None
+
+
+def _constraint_columns(c: sa.Constraint) -> list[str]:
+    if isinstance(c, sa.ForeignKeyConstraint):
+        return [str(k) for k in c.column_keys]
+    if isinstance(c, sa.schema.ColumnCollectionConstraint) and len(c.columns):
+        return [col.name for col in c.columns]
+    pending = getattr(c, "_pending_colargs", ())
+    return [x if isinstance(x, str) else str(x.name) for x in pending]
+
+
+def _fk_text(
+    name: str | None,
+    local: Sequence[str],
+    targets: Sequence[str],
+    el: sa.ForeignKey | sa.ForeignKeyConstraint,
+) -> str:
+    ref_table = targets[0].rsplit(".", 1)[0].rsplit(".", 1)[-1]
+    ref_cols = [t.rsplit(".", 1)[1] for t in targets]
+    text = (
+        f"FOREIGN KEY ({', '.join(quote(c) for c in local)}) REFERENCES {quote(ref_table)} "
+        f"({', '.join(quote(c) for c in ref_cols)})"
+    )
+    if el.match:
+        text += f" MATCH {el.match}"
+    if el.ondelete:
+        text += f" ON DELETE {el.ondelete}"
+    if el.onupdate:
+        text += f" ON UPDATE {el.onupdate}"
+    if el.deferrable is not None:
+        text += " DEFERRABLE" if el.deferrable else " NOT DEFERRABLE"
+    if el.initially:
+        text += f" INITIALLY {el.initially}"
+    return (f"CONSTRAINT {quote(name)} " if name else "") + text
+
+
+def render_constraint(c: sa.Constraint) -> TableConstraint:
+    """A SQLAlchemy constraint as SQLite table-constraint text (column names as given)."""
+    name = _constraint_name(c)
+    prefix = f"CONSTRAINT {quote(name)} " if name else ""
+    if isinstance(c, sa.ForeignKeyConstraint):
+        targets = [el.target_fullname for el in c.elements]
+        text = _fk_text(name, _constraint_columns(c), targets, c)
+    elif isinstance(c, sa.PrimaryKeyConstraint):
+        text = prefix + f"PRIMARY KEY ({', '.join(quote(x) for x in _constraint_columns(c))})"
+    elif isinstance(c, sa.UniqueConstraint):
+        text = prefix + f"UNIQUE ({', '.join(quote(x) for x in _constraint_columns(c))})"
+    elif isinstance(c, sa.CheckConstraint):
+        text = prefix + f"CHECK ({_render_expr(c.sqltext)})"
+    else:
+        raise NotSupportedError(f"SQLite rebuild cannot add a {type(c).__name__}")
+    return parse_table_constraint(text)
+
+
+def render_column(column: sa.Column[Any]) -> ColumnDef:
+    """A SQLAlchemy Column as an SQLite column definition (CreateColumn + inline CHECKs)."""
+    copy = column._copy()
+    throwaway = sa.Table("_migrate_render", sa.MetaData(), copy)
+    text = str(CreateColumn(throwaway.c[copy.key]).compile(dialect=_DIALECT))
+    checks = [
+        f"CHECK ({_render_expr(k.sqltext)})"
+        for k in column.constraints
+        if isinstance(k, sa.CheckConstraint)
+    ]
+    return parse_column_def(" ".join([text, *checks]))
+
+
+def _default_clause(server_default: Any) -> ColumnClause:
+    if isinstance(server_default, sa.DefaultClause):
+        server_default = server_default.arg
+    col: sa.Column[Any] = sa.Column("x", sa.Integer, server_default=server_default)
+    clause = render_column(col).clause("default")
+    if clause is None:
+        raise InvalidOperationError(f"cannot render server default {server_default!r}")
+    return clause
+
+
+def _without_words(text: str, *words: str) -> str:
+    toks = tokenize(text)
+    return "".join(t.text for t in toks if t.upper not in words).strip()
+
+
+class _Planner:
+    def __init__(self, schema: SqliteTableSchema) -> None:
+        self.schema = schema
+        old = schema.table
+        self.old = old
+        self.cols: list[_Col] = [_Col(c.name, c.name, c.name, c) for c in old.columns]
+        self.constraints: list[TableConstraint] = list(old.constraints)
+        self.indexes: list[_Index] = [
+            _Index(i.name, parse_create_index(i.sql), i.sql, "old") for i in schema.indexes
+        ]
+        self.dropped_indexes: list[str] = []
+        self.changed = False
+
+    # --- lookups -------------------------------------------------------------
+
+    def col(self, name: str) -> _Col:
+        for c in self.cols:
+            if _same(c.final, name):
+                return c
+        raise NoSuchColumnError(
+            f"table {self.old.name!r} has no column {name!r} "
+            f"(columns: {', '.join(c.final for c in self.cols)})"
+        )
+
+    def has_col(self, name: str) -> bool:
+        return any(_same(c.final, name) for c in self.cols)
+
+    def temp_names(self, finals: Sequence[str]) -> list[str]:
+        return [self.col(n).temp for n in finals]
+
+    def to_temp(self, sql: str) -> str:
+        mapping = {c.final: c.temp for c in self.cols if c.final != c.temp}
+        return rename_identifiers(sql, mapping) if mapping else sql
+
+    def all_signatures(self) -> list[tuple[Signature, str | None, str]]:
+        out: list[tuple[Signature, str | None, str]] = []
+        for k in self.constraints:
+            out.append((_signature_table(k), k.name, k.text))
+        for c in self.cols:
+            for cl in c.defn.clauses:
+                sig = _signature_clause(c.temp, cl)
+                if sig is not None:
+                    out.append((sig, cl.name, cl.text))
+        return out
+
+    # --- operations ----------------------------------------------------------
+
+    def apply(self, op: Op) -> None:
+        if isinstance(op, AddColumnOp):
+            self.add_column(op)
+        elif isinstance(op, DropColumnOp):
+            self.drop_column(op.column_name)
+        elif isinstance(op, AlterColumnOp):
+            self.alter_column(op)
+        elif isinstance(op, CreateIndexOp):
+            self.create_index(op)
+        elif isinstance(op, DropIndexOp):
+            self.drop_index(op.index_name)
+        elif isinstance(op, RenameIndexOp):
+            self.rename_index(op.index_name, op.new_name)
+        elif isinstance(op, AddConstraintOp):
+            self.add_constraint(op.constraint)
+        elif isinstance(op, DropConstraintOp):
+            self.drop_constraint(op)
+        elif isinstance(op, RenameTableOp):
+            raise NotSupportedError(
+                "a table rename is native on SQLite (ALTER TABLE ... RENAME TO); "
+                "it is not part of a rebuild"
+            )
+        else:  # pragma: no cover - Op is a closed union
+            raise NotSupportedError(f"unknown operation {op!r}")
+
+    def add_column(self, op: AddColumnOp) -> None:
+        column = op.column
+        if self.has_col(column.name):
+            raise DuplicateObjectError(
+                f"table {self.old.name!r} already has a column {column.name!r}"
+            )
+        defn = render_column(column)
+        taken = {c.temp.lower() for c in self.cols}
+        temp = column.name
+        n = 0
+        while temp.lower() in taken:
+            n += 1
+            temp = f"_migrate_new_{n}_{column.name}"
+        defn = defn.rebuilt(name=temp)
+        # inline CHECKs name other columns by their final names
+        defn = defn.rebuilt(
+            clauses=[
+                ColumnClause(cl.kind, cl.name, self.to_temp(cl.text), self.to_temp(cl.body))
+                if cl.kind == "check"
+                else cl
+                for cl in defn.clauses
+            ]
+        )
+        insert_expr: str | None = None
+        default = column.default
+        if op.populate_default and isinstance(default, sa.ColumnDefault):
+            if default.is_scalar:
+                insert_expr = _render_literal(default.arg, column.type)
+            elif default.is_callable:
+                value = default.arg(None)  # SQLAlchemy wraps callables to take a context
+                insert_expr = _render_literal(value, column.type)
+            elif default.is_clause_element:
+                insert_expr = _render_expr(default.arg)
+        if defn.generated is not None:
+            insert_expr = None
+        self.cols.append(_Col(column.name, temp, None, defn, insert_expr))
+        self.changed = True
+        for fk in column.foreign_keys:
+            self.add_constraint_text(
+                parse_table_constraint(
+                    _fk_text(_constraint_name(fk), [temp], [fk.target_fullname], fk)
+                ),
+                _constraint_name(fk),
+            )
+        if column.primary_key:
+            self.set_primary_key(self.col(column.name), True)
+
+    def drop_column(self, name: str) -> None:
+        col = self.col(name)
+        if len(self.cols) == 1:
+            raise InvalidOperationError(
+                f"cannot drop {name!r}: it is the only column of {self.old.name!r}"
+            )
+        if col.source is not None:
+            for fk in self.schema.child_foreign_keys:
+                if fk.to_column is not None and _same(fk.to_column, col.source):
+                    raise InvalidOperationError(
+                        f"cannot drop {self.old.name}.{name}: the foreign key of table "
+                        f"{fk.table!r} ({fk.from_column}) references it; drop that first"
+                    )
+        for other in self.cols:
+            if other is col:
+                continue
+            gen = other.defn.clause("generated")
+            if gen is not None and references_identifier(gen.body, col.temp):
+                raise InvalidOperationError(
+                    f"cannot drop {name!r}: generated column {other.final!r} uses it"
+                )
+        self.cols.remove(col)
+        # column-level CHECKs of other columns that mention it go
+        for other in self.cols:
+            kept = [
+                cl
+                for cl in other.defn.clauses
+                if not (cl.kind == "check" and references_identifier(cl.body, col.temp))
+            ]
+            if len(kept) != len(other.defn.clauses):
+                other.defn = other.defn.rebuilt(clauses=kept)
+        constraints: list[TableConstraint] = []
+        for k in self.constraints:
+            mentions = any(_same(c, col.temp) for c in k.columns) or (
+                k.kind == "check" and references_identifier(k.body, col.temp)
+            )
+            if not mentions:
+                constraints.append(k)
+            elif k.kind == "primary_key" and len(k.columns) > 1:
+                rest = [c for c in k.columns if not _same(c, col.temp)]
+                constraints.append(self._pk_constraint(k.name, rest))
+            else:
+                log.info("dropping %s with column %r: %s", k.kind, name, k.text)
+        self.constraints = constraints
+        # indexes shrink or vanish
+        kept_indexes: list[_Index] = []
+        for ix in self.indexes:
+            target = col.temp if ix.namespace == "old" else col.final
+            p = ix.parsed
+            if not any(references_identifier(c.text, target) for c in p.columns) and not (
+                p.where is not None and references_identifier(p.where, target)
+            ):
+                kept_indexes.append(ix)
+                continue
+            rest = [c for c in p.columns if c.column is None or not _same(c.column, target)]
+            needs_drop = (
+                not rest
+                or any(c.column is None and references_identifier(c.text, target) for c in rest)
+                or (p.where is not None and references_identifier(p.where, target))
+            )
+            if needs_drop:
+                log.info("index %r goes with column %r", ix.name, name)
+                self.dropped_indexes.append(ix.name)
+                continue
+            parsed = ParsedIndex(p.name, p.table, p.unique, tuple(rest), p.where, p.sql)
+            kept_indexes.append(_Index(ix.name, parsed, parsed.render(), ix.namespace))
+        self.indexes = kept_indexes
+        self.changed = True
+
+    def alter_column(self, op: AlterColumnOp) -> None:
+        col = self.col(op.column_name)
+        if op.name is not UNCHANGED and op.name != col.final:
+            new = str(op.name)
+            if not _same(new, col.final) and self.has_col(new):
+                raise DuplicateObjectError(f"table {self.old.name!r} already has a column {new!r}")
+            for ix in self.indexes:
+                if ix.namespace == "new":
+                    p = ix.parsed
+                    cols = tuple(
+                        type(c)(
+                            rename_identifiers(c.text, {col.final: new}),
+                            new if c.column is not None and _same(c.column, col.final) else c.column,
+                        )
+                        for c in p.columns
+                    )
+                    where = (
+                        rename_identifiers(p.where, {col.final: new}) if p.where else p.where
+                    )
+                    ix.parsed = ParsedIndex(p.name, p.table, p.unique, cols, where, p.sql)
+                    ix.sql = ix.parsed.render()
+            col.final = new
+            self.changed = True
+        if op.type is not UNCHANGED:
+            type_text = op.type.compile(dialect=_DIALECT)
+            col.defn = col.defn.rebuilt(type_text=type_text)
+            self.changed = True
+        if op.nullable is not UNCHANGED:
+            clauses = [c for c in col.defn.clauses if c.kind != "null"]
+            if op.nullable:
+                clauses = [c for c in clauses if c.kind != "not_null"]
+            elif not any(c.kind == "not_null" for c in clauses):
+                clauses.append(ColumnClause("not_null", None, "NOT NULL", "NOT NULL"))
+            col.defn = col.defn.rebuilt(clauses=clauses)
+            self.changed = True
+        if op.server_default is not UNCHANGED:
+            clauses = [c for c in col.defn.clauses if c.kind != "default"]
+            if op.server_default is not None:
+                clauses.insert(0, _default_clause(op.server_default))
+            col.defn = col.defn.rebuilt(clauses=clauses)
+            self.changed = True
+        if op.primary_key is not UNCHANGED:
+            self.set_primary_key(col, bool(op.primary_key))
+        if op.autoincrement is not UNCHANGED:
+            self.set_autoincrement(col, op.autoincrement)
+
+    def set_autoincrement(self, col: _Col, value: bool | str) -> None:
+        pk = col.defn.clause("primary_key")
+        if value is True:
+            if pk is None or col.defn.type_text.upper() != "INTEGER":
+                log.info(
+                    "autoincrement=True on %r: SQLite only has AUTOINCREMENT on an INTEGER "
+                    "PRIMARY KEY column; nothing to do",
+                    col.final,
+                )
+                return
+            if not col.defn.autoincrement:
+                new = ColumnClause(pk.kind, pk.name, pk.text + " AUTOINCREMENT", pk.body)
+                col.defn = col.defn.rebuilt(
+                    clauses=[new if c is pk else c for c in col.defn.clauses]
+                )
+                self.changed = True
+        elif value is False and pk is not None and col.defn.autoincrement:
+            new = ColumnClause(
+                pk.kind,
+                pk.name,
+                _without_words(pk.text, "AUTOINCREMENT"),
+                _without_words(pk.body, "AUTOINCREMENT"),
+            )
+            col.defn = col.defn.rebuilt(clauses=[new if c is pk else c for c in col.defn.clauses])
+            self.changed = True
+
+    def _pk_constraint(self, name: str | None, temp_cols: Sequence[str]) -> TableConstraint:
+        prefix = f"CONSTRAINT {quote(name)} " if name else ""
+        return parse_table_constraint(
+            prefix + f"PRIMARY KEY ({', '.join(quote(c) for c in temp_cols)})"
+        )
+
+    def current_pk(self) -> tuple[list[str], str | None]:
+        for c in self.cols:
+            cl = c.defn.clause("primary_key")
+            if cl is not None:
+                return [c.temp], cl.name
+        for k in self.constraints:
+            if k.kind == "primary_key":
+                return list(k.columns), k.name
+        return [], None
+
+    def set_primary_key(self, col: _Col, member: bool) -> None:
+        """Make *col* join (or leave) the PRIMARY KEY; always a real PRIMARY KEY."""
+        cols, name = self.current_pk()
+        present = any(_same(c, col.temp) for c in cols)
+        if member == present:
+            return
+        new_cols = [*cols, col.temp] if member else [c for c in cols if not _same(c, col.temp)]
+        for c in self.cols:
+            if c.defn.clause("primary_key") is not None:
+                c.defn = c.defn.rebuilt(
+                    clauses=[cl for cl in c.defn.clauses if cl.kind != "primary_key"]
+                )
+        self.constraints = [k for k in self.constraints if k.kind != "primary_key"]
+        if new_cols:
+            self.constraints.insert(0, self._pk_constraint(name, new_cols))
+        self.changed = True
+
+    def add_constraint(self, constraint: sa.Constraint) -> None:
+        k = render_constraint(constraint)
+        for c in k.columns:
+            self.col(c)  # validates
+        name = k.name
+        if k.kind == "foreign_key":
+            text = _fk_text(
+                name,
+                self.temp_names(k.columns),
+                [
+                    f"{k.ref_table}.{c}"
+                    for c in (k.ref_columns or [el.column.name for el in constraint.elements])  # type: ignore[attr-defined]
+                ],
+                constraint,  # type: ignore[arg-type]
+            )
+        elif k.kind == "check":
+            text = self.to_temp(k.text)
+        else:
+            prefix = f"CONSTRAINT {quote(name)} " if name else ""
+            word = "PRIMARY KEY" if k.kind == "primary_key" else "UNIQUE"
+            text = prefix + f"{word} ({', '.join(quote(c) for c in self.temp_names(k.columns))})"
+        self.add_constraint_text(parse_table_constraint(text), name)
+
+    def add_constraint_text(self, k: TableConstraint, name: str | None) -> None:
+        sig = _signature_table(k)
+        for other_sig, other_name, other_text in self.all_signatures():
+            same_name = name is not None and other_name is not None and _same(name, other_name)
+            if other_sig == sig and (name is None or same_name):
+                log.info(
+                    "table %r already has %s; not adding it again (%s)",
+                    self.old.name,
+                    other_text,
+                    k.text,
+                )
+                return
+            if same_name:
+                raise DuplicateObjectError(
+                    f"table {self.old.name!r} already has a constraint named {name!r} "
+                    f"with a different definition: {other_text}"
+                )
+        if k.kind == "primary_key":
+            cols, _ = self.current_pk()
+            if cols:
+                raise DuplicateObjectError(
+                    f"table {self.old.name!r} already has a primary key ({', '.join(cols)}); "
+                    "drop it first"
+                )
+            self.constraints.insert(0, k)
+        else:
+            self.constraints.append(k)
+        self.changed = True
+
+    def drop_constraint(self, op: DropConstraintOp) -> None:
+        name = op.constraint_name
+        if name is not None:
+            for k in self.constraints:
+                if k.name is not None and _same(k.name, name):
+                    self.constraints.remove(k)
+                    self.changed = True
+                    return
+            for c in self.cols:
+                for cl in c.defn.clauses:
+                    if cl.name is not None and _same(cl.name, name):
+                        c.defn = c.defn.rebuilt(clauses=[x for x in c.defn.clauses if x is not cl])
+                        self.changed = True
+                        return
+            # sqlalchemy-migrate 0.13 created UNIQUE constraints on SQLite as unique indexes
+            if op.kind in (None, "unique"):
+                for ix in self.indexes:
+                    if ix.parsed.unique and _same(ix.name, name):
+                        self.drop_index(ix.name)
+                        return
+        sig: Signature | None = None
+        if op.constraint is not None:
+            k = render_constraint(op.constraint)
+            if k.kind == "foreign_key":
+                sig = ("foreign_key", tuple(c.lower() for c in self.temp_names(k.columns)))
+            elif k.kind == "check":
+                sig = _signature_table(parse_table_constraint(self.to_temp(k.text)))
+            else:
+                sig = (k.kind, tuple(c.lower() for c in self.temp_names(k.columns)))
+        elif op.kind == "primary_key":
+            cols, _ = self.current_pk()
+            sig = ("primary_key", tuple(c.lower() for c in cols)) if cols else None
+        if sig is not None:
+            if sig[0] == "primary_key":
+                cols, _ = self.current_pk()
+                if tuple(c.lower() for c in cols) == sig[1]:
+                    for c in list(self.cols):
+                        if any(_same(c.temp, x) for x in cols):
+                            self.set_primary_key(c, False)
+                    return
+            for k in self.constraints:
+                ks = _signature_table(k)
+                if ks == sig or (sig[0] == "foreign_key" and ks[:2] == sig[:2]):
+                    self.constraints.remove(k)
+                    self.changed = True
+                    return
+            for c in self.cols:
+                for cl in c.defn.clauses:
+                    cs = _signature_clause(c.temp, cl)
+                    if cs is not None and (cs == sig or (sig[0] == "foreign_key" and cs[:2] == sig[:2])):
+                        c.defn = c.defn.rebuilt(clauses=[x for x in c.defn.clauses if x is not cl])
+                        self.changed = True
+                        return
+        raise NoSuchObjectError(
+            f"table {self.old.name!r} has no {op.kind or 'constraint'} "
+            f"{name if name is not None else '(unnamed) matching ' + repr(op.constraint)}"
+        )
+
+    def create_index(self, op: CreateIndexOp) -> None:
+        name = op.name
+        if any(_same(ix.name, name) for ix in self.indexes) or (
+            name.lower() in self.schema.object_names
+            and not any(_same(i.name, name) for i in self.schema.indexes)
+        ):
+            raise DuplicateObjectError(f"an index or table named {name!r} already exists")
+        for c in op.columns:
+            self.col(c)  # validates
+        throwaway = sa.Table(
+            self.old.name,
+            sa.MetaData(),
+            *[sa.Column(c.final, sa.types.NullType()) for c in self.cols],
+        )
+        sqlite_kw = {k: v for k, v in op.dialect_kw if k.startswith("sqlite_")}
+        index = sa.Index(
+            name, *[throwaway.c[self.col(c).final] for c in op.columns], unique=op.unique, **sqlite_kw
+        )
+        sql = str(CreateIndex(index).compile(dialect=_DIALECT))
+        p = parse_create_index(sql)
+        parsed = ParsedIndex(name, self.old.name, p.unique, p.columns, p.where, sql)
+        self.indexes.append(_Index(name, parsed, parsed.render(), "new"))
+        self.changed = True
+
+    def find_index(self, name: str) -> _Index:
+        for ix in self.indexes:
+            if _same(ix.name, name):
+                return ix
+        if name.lower().startswith("sqlite_autoindex"):
+            raise NoSuchObjectError(
+                f"{name!r} is the index of a UNIQUE or PRIMARY KEY constraint; "
+                "drop the constraint instead"
+            )
+        raise NoSuchObjectError(f"table {self.old.name!r} has no index {name!r}")
+
+    def drop_index(self, name: str) -> None:
+        self.indexes.remove(self.find_index(name))
+        self.changed = True
+
+    def rename_index(self, name: str, new_name: str) -> None:
+        ix = self.find_index(name)
+        if any(_same(i.name, new_name) for i in self.indexes if i is not ix):
+            raise DuplicateObjectError(f"an index named {new_name!r} already exists")
+        p = ix.parsed
+        ix.parsed = ParsedIndex(new_name, p.table, p.unique, p.columns, p.where, p.sql)
+        ix.name = new_name
+        ix.sql = ix.parsed.render()
+        self.changed = True
+
+    # --- statements ----------------------------------------------------------
+
+    def plan(self, temp_name: str | None) -> RebuildPlan:
+        schema, old = self.schema, self.old
+        if not self.changed:
+            log.info("table %r: nothing to change, no rebuild", old.name)
+            return RebuildPlan(table=old.name, temp_name=temp_name or "")
+        if temp_name is None:
+            temp_name = f"_migrate_tmp_{old.name}"
+            n = 0
+            while temp_name.lower() in schema.object_names:
+                n += 1
+                temp_name = f"_migrate_tmp{n}_{old.name}"
+        new = old.replace(columns=[c.defn for c in self.cols], constraints=self.constraints)
+        stmts: list[str] = [f"DROP VIEW {quote(v.name)}" for v in schema.views]
+        stmts.append(render_create_table(new, temp_name))
+
+        target: list[str] = []
+        select: list[str] = []
+        old_generated = {c.name.lower() for c in old.columns if c.generated is not None}
+        for c in self.cols:
+            if c.defn.generated is not None:
+                continue
+            if c.source is not None and c.source.lower() not in old_generated:
+                target.append(quote(c.temp))
+                select.append(quote(c.source))
+            elif c.source is None and c.insert_expr is not None:
+                target.append(quote(c.temp))
+                select.append(c.insert_expr)
+        if not old.without_rowid and not new.without_rowid and new.rowid_alias is None:
+            names = {c.name.lower() for c in old.columns} | {c.temp.lower() for c in self.cols}
+            alias = next((a for a in ("rowid", "_rowid_", "oid") if a not in names), None)
+            if alias is not None:
+                target.insert(0, alias)
+                select.insert(0, alias)
+        if target:
+            stmts.append(
+                f"INSERT INTO {quote(temp_name)} ({', '.join(target)}) "
+                f"SELECT {', '.join(select)} FROM {quote(old.name)}"
+            )
+        if old.autoincrement and new.autoincrement:
+            stmts.append(f"DELETE FROM sqlite_sequence WHERE name = {quote_string(temp_name)}")
+            stmts.append(
+                f"INSERT INTO sqlite_sequence (name, seq) SELECT {quote_string(temp_name)}, seq "
+                f"FROM sqlite_sequence WHERE name = {quote_string(old.name)}"
+            )
+        stmts.append(f"DROP TABLE {quote(old.name)}")
+        stmts.append(f"ALTER TABLE {quote(temp_name)} RENAME TO {quote(old.name)}")
+        stmts.extend(ix.sql for ix in self.indexes if ix.namespace == "old")
+        stmts.extend(t.sql for t in schema.triggers)
+        stmts.extend(v.sql for v in schema.views)
+        stmts.extend(self.rename_statements())
+        stmts.extend(ix.sql for ix in self.indexes if ix.namespace == "new")
+
+        has_fks = bool(
+            schema.child_foreign_keys
+            or any(k.kind == "foreign_key" for k in old.constraints + new.constraints)
+            or any(c.references for c in (*old.columns, *new.columns))
+        )
+        children = list(schema.children)
+        return RebuildPlan(
+            table=old.name,
+            temp_name=temp_name,
+            statements=stmts,
+            fk_check_tables=[old.name, *children] if has_fks else [],
+            needs_foreign_keys_off=has_fks,
+            legacy_alter_table=True,
+            copies=1,
+            child_tables=children,
+            new_table=new,
+            dropped_indexes=list(self.dropped_indexes),
+        )
+
+    def rename_statements(self) -> list[str]:
+        moves = [(c.temp, c.final) for c in self.cols if c.temp != c.final]
+        if not moves:
+            return []
+        table = quote(self.old.name)
+        current = {c.temp.lower() for c in self.cols}
+
+        def stmt(a: str, b: str) -> str:
+            return f"ALTER TABLE {table} RENAME COLUMN {quote(a)} TO {quote(b)}"
+
+        # a direct rename would collide (swaps, chains): go through unique names first
+        sources = {a.lower() for a, _ in moves}
+        collide = any(b.lower() in current and b.lower() not in {a.lower()} for a, b in moves) and any(
+            b.lower() in sources for _a, b in moves
+        )
+        if not collide:
+            return [stmt(a, b) for a, b in moves]
+        out: list[str] = []
+        parked = []
+        for i, (a, b) in enumerate(moves):
+            park = f"_migrate_rename_{i}"
+            out.append(stmt(a, park))
+            parked.append((park, b))
+        out.extend(stmt(a, b) for a, b in parked)
+        return out
+
+
+def plan_rebuild(
+    schema: SqliteTableSchema, ops: Sequence[Op], temp_name: str | None = None
+) -> RebuildPlan:
+    """Apply *ops* to *schema* and return the statements of one 12-step rebuild.
+
+    Pure: reads nothing but *schema* (never the caller's Table object). Raises
+    :class:`~migrate.exceptions.NoSuchColumnError` / :class:`NoSuchObjectError` for
+    unknown names, :class:`DuplicateObjectError` for duplicates and same-named
+    constraints that differ; an identical constraint added again is a no-op (INFO).
+    A plan whose operations change nothing has no statements.
+    """
+    planner = _Planner(schema)
+    for op in ops:
+        planner.apply(op)
+    return planner.plan(temp_name)
+
+
+# ---------------------------------------------------------------------------
+# running a plan (the reference procedure the runner follows)
+
+
+def _fk_violations(conn: sa.Connection, tables: Sequence[str]) -> list[tuple[Any, ...]]:
+    out: list[tuple[Any, ...]] = []
+    for t in tables:
+        out.extend(
+            tuple(r) for r in conn.exec_driver_sql(f"PRAGMA foreign_key_check({quote(t)})")
+        )
+    return out
+
+
+def run_plan_on_connection(conn: sa.Connection, plan: RebuildPlan) -> None:
+    """Run *plan* on a pysqlite connection, atomically; the reference runner procedure.
+
+    * Not in a transaction (neither SQLAlchemy's nor the driver's): if the plan needs it,
+      ``PRAGMA foreign_keys=OFF`` before ``BEGIN`` (a no-op inside a transaction), then
+      ``BEGIN`` ... ``COMMIT``, pragmas restored afterwards.
+    * Inside the caller's transaction: the statements run inside a SAVEPOINT and are not
+      committed. ``foreign_keys`` cannot be switched there, so with it on,
+      ``PRAGMA defer_foreign_keys=ON`` is used, and a table that other tables reference
+      raises :class:`InvalidOperationError` before any change (``DROP TABLE`` would fire
+      their ``ON DELETE`` actions).
+    * After the statements, ``PRAGMA foreign_key_check`` on ``plan.fk_check_tables``.
+      Violations that the change introduced raise :class:`InvalidOperationError` naming
+      the rows (everything rolled back); violations that existed before only log a warning.
+    """
+    if not plan.statements:
+        return
+    dbapi = conn.connection.dbapi_connection
+    driver_in_tx = bool(getattr(dbapi, "in_transaction", False))
+    own = not conn.in_transaction() and not driver_in_tx
+    fk_on = bool(conn.exec_driver_sql("PRAGMA foreign_keys").scalar())
+    legacy_before = bool(conn.exec_driver_sql("PRAGMA legacy_alter_table").scalar())
+    fk_switched = False
+    if fk_on and plan.needs_foreign_keys_off:
+        if own or not driver_in_tx:
+            if own:
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                fk_switched = True
+            else:
+                # the caller's transaction: we could switch it off, but never back on before
+                # the caller commits
+                pass
+        if not fk_switched:
+            if plan.child_tables:
+                raise InvalidOperationError(
+                    f"cannot rebuild {plan.table!r} inside a transaction with "
+                    f"PRAGMA foreign_keys=ON: tables {', '.join(plan.child_tables)} reference it "
+                    "and dropping the old table would fire their ON DELETE actions; run the "
+                    "change outside a transaction (SQLite ignores PRAGMA foreign_keys inside one)"
+                )
+    savepoint = "_migrate_rebuild"
+    try:
+        if not driver_in_tx:
+            conn.exec_driver_sql("BEGIN")
+        if fk_on and not fk_switched and plan.needs_foreign_keys_off:
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+        if plan.legacy_alter_table != legacy_before:
+            conn.exec_driver_sql(
+                f"PRAGMA legacy_alter_table={'ON' if plan.legacy_alter_table else 'OFF'}"
+            )
+        conn.exec_driver_sql(f"SAVEPOINT {savepoint}")
+        try:
+            for stmt in plan.statements:
+                conn.exec_driver_sql(stmt)
+            after = _fk_violations(conn, plan.fk_check_tables)
+            if after:
+                conn.exec_driver_sql(f"ROLLBACK TO {savepoint}")
+                before = Counter(_fk_violations(conn, plan.fk_check_tables))
+                new = Counter(after) - before
+                if new:
+                    rows = ", ".join(
+                        f"{t}.rowid={r} -> {p}" for t, r, p, *_ in sorted(new, key=repr)[:20]
+                    )
+                    raise InvalidOperationError(
+                        f"rebuilding {plan.table!r} would violate foreign keys "
+                        f"({sum(new.values())} rows: {rows}); nothing was changed"
+                    )
+                log.warning(
+                    "foreign key violations that existed before the rebuild of %r remain: %s",
+                    plan.table,
+                    after,
+                )
+                for stmt in plan.statements:
+                    conn.exec_driver_sql(stmt)
+            conn.exec_driver_sql(f"RELEASE {savepoint}")
+        except BaseException:
+            if getattr(dbapi, "in_transaction", True):  # some errors end the transaction
+                conn.exec_driver_sql(f"ROLLBACK TO {savepoint}")
+                conn.exec_driver_sql(f"RELEASE {savepoint}")
+            raise
+        if own:
+            conn.commit()
+    except BaseException:
+        if own:
+            conn.rollback()
+        raise
+    finally:
+        if plan.legacy_alter_table != legacy_before:
+            conn.exec_driver_sql(f"PRAGMA legacy_alter_table={'ON' if legacy_before else 'OFF'}")
+        if fk_switched:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        if own and conn.in_transaction():
+            conn.commit()  # only the pragmas above ran since our COMMIT/ROLLBACK
+
+
+__all__ = [
+    "ForeignKeyRow",
+    "RebuildPlan",
+    "SqliteObject",
+    "SqliteTableSchema",
+    "XInfoColumn",
+    "plan_rebuild",
+    "read_sqlite_schema",
+    "render_column",
+    "render_constraint",
+    "run_plan_on_connection",
+]
