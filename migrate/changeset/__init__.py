@@ -5,6 +5,7 @@ Index and Constraint classes (see :mod:`migrate.changeset._install`).
 """
 
 from migrate.changeset import _install
+from migrate.changeset.batch import alter_table
 from migrate.changeset.binding import MetaData, bind, inspect_table
 from migrate.changeset.constraint import (
     CheckConstraint,
@@ -20,6 +21,7 @@ from migrate.exceptions import __all__ as _exceptions_all
 _install.install()
 
 __all__ = [
+    "alter_table",
     "MetaData",
     "bind",
     "inspect_table",

@@ -47,12 +47,83 @@ class Plan:
     copies: int = 0
 
 
-def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
-    """Validate ``ops`` against ``snap`` and ask the dialect's planner for steps."""
+def plan(
+    ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot, *, batch: bool = False
+) -> Plan:
+    """Validate ``ops`` against ``snap`` and ask the dialect's planner for steps.
+
+    ``batch``: the ops come from one :func:`~migrate.changeset.alter_table` block, so
+    consecutive ALTER TABLE clauses are merged into one statement where the dialect allows.
+    """
     validate(ops, snap)
     from migrate.changeset.databases import planner_for
 
-    return planner_for(caps).plan(ops, caps, snap)
+    p = planner_for(caps).plan(ops, caps, snap)
+    if batch and caps.multi_clause_alter:
+        p.steps = merge_clauses(p.steps, caps)
+    return p
+
+
+def _clause_columns(step: Step, caps: Capabilities) -> tuple[str | None, str | None] | None:
+    """(column added, column touched) by a mergeable ALTER TABLE clause; None: not mergeable."""
+    from migrate.changeset import ddl
+
+    match step:
+        case ddl.AddColumn():
+            return step.column.name, None
+        case ddl.DropColumn():
+            return None, step.column_name
+        case ddl.AlterColumnDefault():
+            return None, step.column.name
+        case ddl.AlterColumnNullable():
+            return None, step.column_name
+        case ddl.ModifyColumn():
+            return None, step.old_name
+        case ddl.DropConstraintByName():
+            return None, None
+        case ddl.RenameColumn() if caps.family == "mysql":
+            return None, step.old_name
+    alter_column = getattr(ddl, "AlterColumn", None)
+    if alter_column is not None and isinstance(step, alter_column):
+        return None, step.column_name
+    return None
+
+
+def merge_clauses(steps: list[Step], caps: Capabilities) -> list[Step]:
+    """Merge runs of ALTER TABLE clauses on one table into single statements.
+
+    A clause that touches a column added earlier in the same run starts a new statement:
+    neither PostgreSQL nor MySQL lets one ALTER TABLE refer to a column it adds.
+    """
+    from migrate.changeset import ddl
+
+    merged: list[Step] = []
+    run: list[ddl.AlterTableElement] = []
+    added: set[str] = set()
+
+    def flush() -> None:
+        if len(run) == 1:
+            merged.append(run[0])
+        elif run:
+            merged.append(ddl.AlterTableClauses(run[0].table, list(run)))
+        run.clear()
+        added.clear()
+
+    for step in steps:
+        cols = _clause_columns(step, caps)
+        if cols is None:
+            flush()
+            merged.append(step)
+            continue
+        assert isinstance(step, ddl.AlterTableElement)
+        adds, touches = cols
+        if run and (step.table != run[0].table or (touches and touches.lower() in added)):
+            flush()
+        run.append(step)
+        if adds:
+            added.add(adds.lower())
+    flush()
+    return merged
 
 
 def validate(ops: Sequence[Op], snap: TableSnapshot) -> None:

@@ -67,6 +67,7 @@ def run(
     target: Bindable | None,
     *,
     table: sa.Table | None = None,
+    batch: bool = False,
 ) -> Plan:
     """Plan and execute ``ops`` (all on one table) in one transaction; return the plan."""
     ref = ops[0].table
@@ -74,7 +75,7 @@ def run(
     if state is not None:
         caps = capabilities.for_dialect(state.dialect, offline=True)
         snap = introspect.snapshot_from_table(table, ref)
-        p = planner.plan(ops, caps, snap)
+        p = planner.plan(ops, caps, snap, batch=batch)
         for step in p.steps:
             _emit(state, step)
         return p
@@ -87,7 +88,7 @@ def run(
             other_tables=tuple(op.new_name for op in ops if isinstance(op, RenameTableOp)),
             want_rows=any(isinstance(op, AddColumnOp) for op in ops),
         )
-        p = planner.plan(ops, caps, snap)
+        p = planner.plan(ops, caps, snap, batch=batch)
         execute(conn, p)
     return p
 

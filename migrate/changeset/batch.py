@@ -1,0 +1,145 @@
+"""Batches: several changes to one table, planned together (SPEC §6).
+
+    with migrate.changeset.alter_table("users", engine=e) as t:
+        t.add_column(Column("email", String(120)))
+        t.rename_column("name", "full_name")
+        t.create_index("ix_users_email", "email")
+
+Nothing runs if the block raises. On SQLite every change becomes ONE table rebuild
+(or only native statements when all are native); on PostgreSQL and MySQL consecutive
+clauses become one ``ALTER TABLE`` where the database allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+
+from migrate.changeset import _tables, binding, runner
+from migrate.changeset.binding import Bindable
+from migrate.changeset.ops import (
+    UNCHANGED,
+    AddColumnOp,
+    AddConstraintOp,
+    AlterColumnOp,
+    CreateIndexOp,
+    DropColumnOp,
+    DropConstraintOp,
+    DropIndexOp,
+    Op,
+    TableRef,
+)
+from migrate.exceptions import IgnoredArgumentWarning, InvalidOperationError
+
+_ALTER_KEYS = ("name", "type", "nullable", "server_default", "autoincrement", "primary_key")
+
+
+class BatchOperations:
+    """Collects the changes of one :func:`alter_table` block, in order."""
+
+    def __init__(self, ref: TableRef) -> None:
+        self.table = ref
+        self.ops: list[Op] = []
+
+    def add_column(self, column: sa.Column[Any], *, populate_default: bool = True) -> None:
+        """Add ``column`` (filled from its Python default unless ``populate_default=False``)."""
+        self.ops.append(AddColumnOp(self.table, column, populate_default))
+
+    def drop_column(self, name: str) -> None:
+        self.ops.append(DropColumnOp(self.table, name))
+
+    def alter_column(self, name: str, **changes: Any) -> None:
+        """Change column ``name``: the keywords of :meth:`Column.alter`."""
+        import warnings
+
+        unknown = sorted(set(changes) - set(_ALTER_KEYS) - {"postgresql_using"})
+        if unknown:
+            warnings.warn(
+                f"alter_column({name!r}) ignored keyword argument(s): {', '.join(unknown)}",
+                IgnoredArgumentWarning,
+                stacklevel=2,
+            )
+        fields: dict[str, Any] = {k: changes[k] for k in _ALTER_KEYS if k in changes}
+        if isinstance(fields.get("type"), type):
+            fields["type"] = fields["type"]()
+        options = tuple((k, v) for k, v in changes.items() if k == "postgresql_using")
+        if not fields and not options:
+            raise InvalidOperationError(f"alter_column({name!r}) names no change")
+        self.ops.append(AlterColumnOp(self.table, name, dialect_options=options, **fields))
+
+    def rename_column(self, old: str, new: str) -> None:
+        self.ops.append(AlterColumnOp(self.table, old, name=new))
+
+    def add_constraint(self, constraint: sa.Constraint) -> None:
+        """Add a SQLAlchemy or ``migrate.changeset.constraint`` constraint (by column names)."""
+        self.ops.append(AddConstraintOp(self.table, constraint))
+
+    def drop_constraint(self, name: str) -> None:
+        self.ops.append(DropConstraintOp(self.table, name))
+
+    def create_index(
+        self, name: str, *columns: str, unique: bool = False, **dialect_kw: Any
+    ) -> None:
+        self.ops.append(
+            CreateIndexOp(self.table, name, tuple(columns), unique, tuple(dialect_kw.items()))
+        )
+
+    def drop_index(self, name: str) -> None:
+        self.ops.append(DropIndexOp(self.table, name))
+
+
+@contextmanager
+def alter_table(
+    table: str | sa.Table,
+    *,
+    schema: str | None = None,
+    engine: Bindable | None = None,
+    connection: Bindable | None = None,
+) -> Iterator[BatchOperations]:
+    """Collect changes to ``table`` (a name or a Table) and apply them together on exit.
+
+    The bind is found as for every operation (SPEC §3). With a Table object, its columns,
+    indexes and constraints are updated after the batch succeeded.
+    """
+    table_obj = table if isinstance(table, sa.Table) else None
+    ref = (
+        TableRef(table.name, table.schema)
+        if isinstance(table, sa.Table)
+        else TableRef(table, schema)
+    )
+    batch = BatchOperations(ref)
+    yield batch
+    if not batch.ops:
+        return
+    target = None
+    if not runner.offline_active():
+        target = binding.resolve(
+            connection=connection, engine=engine, table=table_obj, what=f"altering {ref.fullname!r}"
+        )
+    runner.run(batch.ops, target, table=table_obj, batch=True)
+    if table_obj is not None:
+        _follow(table_obj, batch.ops)
+
+
+def _follow(table: sa.Table, ops: list[Op]) -> None:
+    """Bring the caller's Table up to date after a successful batch."""
+    for op in ops:
+        match op:
+            case AddColumnOp():
+                table.append_column(op.column, replace_existing=True)
+            case DropColumnOp():
+                _tables.remove_column(table, op.column_name)
+            case AlterColumnOp() if op.name is not UNCHANGED and op.column_name in table.c:
+                col = table.c[op.column_name]
+                col.name = col.key = op.name
+                table._columns.remove(col)
+                table.append_column(col)
+            case CreateIndexOp():
+                sa.Index(op.name, *[table.c[c] for c in op.columns], unique=op.unique)
+            case DropIndexOp():
+                for index in list(table.indexes):
+                    if index.name == op.index_name:
+                        table.indexes.discard(index)

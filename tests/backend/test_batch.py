@@ -1,0 +1,62 @@
+"""Batches (SPEC §6): several changes to one table, applied together or not at all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from migrate.changeset import alter_table
+from tests.support import column_names, index_names, make_users, rows, schema_state
+
+
+def test_nothing_runs_if_the_block_raises(engine: sa.Engine, capture: Any) -> None:
+    make_users(engine)
+    before = schema_state(engine)
+    with capture(engine) as sql, pytest.raises(RuntimeError, match="boom"):
+        with alter_table("users", engine=engine) as t:
+            t.add_column(sa.Column("email", sa.String(60)))
+            raise RuntimeError("boom")
+    assert sql == []
+    assert schema_state(engine) == before
+
+
+def test_native_changes_by_name(engine: sa.Engine) -> None:
+    make_users(engine)
+    with alter_table("users", engine=engine) as t:
+        t.add_column(sa.Column("email", sa.String(60), default="e@x"))
+        t.add_column(sa.Column("age", sa.Integer))
+        t.create_index("ix_users_email", "email")
+    assert column_names(engine, "users") == ["id", "name", "email", "age"]
+    assert "ix_users_email" in index_names(engine, "users")
+    assert rows(engine, "users") == [(i, f"u{i}", "e@x", None) for i in (1, 2, 3)]
+    with alter_table("users", engine=engine) as t:
+        t.drop_index("ix_users_email")
+        t.drop_column("age")
+    assert column_names(engine, "users") == ["id", "name", "email"]
+    assert "ix_users_email" not in index_names(engine, "users")
+
+
+@pytest.mark.backends("postgresql", "mysql")
+def test_server_batch_is_one_alter_statement(engine: sa.Engine, capture: Any) -> None:
+    make_users(engine)
+    with capture(engine) as sql:
+        with alter_table("users", engine=engine) as t:
+            t.add_column(sa.Column("a", sa.Integer))
+            t.add_column(sa.Column("b", sa.String(10)))
+            t.drop_column("name")
+    alters = [s for s in sql if s.upper().startswith("ALTER TABLE")]
+    assert len(alters) == 1, alters
+    assert column_names(engine, "users") == ["id", "a", "b"]
+    assert rows(engine, "users") == [(i, None, None) for i in (1, 2, 3)]
+
+
+def test_with_table_object_follows(engine: sa.Engine) -> None:
+    users = make_users(engine)
+    with alter_table(users) as t:
+        t.add_column(sa.Column("email", sa.String(60)))
+        t.drop_column("name")
+    assert list(users.c.keys()) == ["id", "email"]
+    assert column_names(engine, "users") == ["id", "email"]
+    assert rows(engine, "users") == [(i, None) for i in (1, 2, 3)]
