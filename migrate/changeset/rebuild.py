@@ -1038,14 +1038,18 @@ def _fk_violations(conn: sa.Connection, tables: Sequence[str]) -> list[tuple[Any
     return out
 
 
-def run_plan_on_connection(conn: sa.Connection, plan: RebuildPlan) -> None:
+def run_plan_on_connection(
+    conn: sa.Connection, plan: RebuildPlan, *, commit: bool = True
+) -> None:
     """Run *plan* on a pysqlite connection, atomically; the reference runner procedure.
 
-    * Not in a transaction (neither SQLAlchemy's nor the driver's): if the plan needs it,
-      ``PRAGMA foreign_keys=OFF`` before ``BEGIN`` (a no-op inside a transaction), then
-      ``BEGIN`` ... ``COMMIT``, pragmas restored afterwards.
-    * Inside the caller's transaction: the statements run inside a SAVEPOINT and are not
-      committed. ``foreign_keys`` cannot be switched there, so with it on,
+    * ``commit=True`` (the connection is ours, e.g. opened from an Engine): if the plan
+      needs it and the driver has no transaction open, ``PRAGMA foreign_keys=OFF`` before
+      ``BEGIN`` (a no-op inside a transaction), then ``BEGIN`` ... ``COMMIT``, pragmas
+      restored afterwards; any failure rolls everything back.
+    * ``commit=False`` (the caller's connection and transaction): ``BEGIN`` if the driver
+      has not begun yet, the statements run inside a SAVEPOINT and are not committed; a
+      failure rolls back to the savepoint only. ``foreign_keys`` cannot be switched there, so with it on,
       ``PRAGMA defer_foreign_keys=ON`` is used, and a table that other tables reference
       raises :class:`InvalidOperationError` before any change (``DROP TABLE`` would fire
       their ``ON DELETE`` actions).
@@ -1057,20 +1061,16 @@ def run_plan_on_connection(conn: sa.Connection, plan: RebuildPlan) -> None:
         return
     dbapi = conn.connection.dbapi_connection
     driver_in_tx = bool(getattr(dbapi, "in_transaction", False))
-    own = not conn.in_transaction() and not driver_in_tx
+    own = commit
     fk_on = bool(conn.exec_driver_sql("PRAGMA foreign_keys").scalar())
     legacy_before = bool(conn.exec_driver_sql("PRAGMA legacy_alter_table").scalar())
     fk_switched = False
     if fk_on and plan.needs_foreign_keys_off:
-        if own or not driver_in_tx:
-            if own:
-                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-                fk_switched = True
-            else:
-                # the caller's transaction: we could switch it off, but never back on before
-                # the caller commits
-                pass
-        if not fk_switched:
+        # only when we end the transaction ourselves can we switch foreign keys back on
+        if own and not driver_in_tx:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            fk_switched = True
+        else:
             if plan.child_tables:
                 raise InvalidOperationError(
                     f"cannot rebuild {plan.table!r} inside a transaction with "
