@@ -629,17 +629,17 @@ class _Planner:
             ):
                 kept_indexes.append(ix)
                 continue
-            rest = [c for c in p.columns if c.column is None or not _same(c.column, target)]
+            left = [c for c in p.columns if c.column is None or not _same(c.column, target)]
             needs_drop = (
-                not rest
-                or any(c.column is None and references_identifier(c.text, target) for c in rest)
+                not left
+                or any(c.column is None and references_identifier(c.text, target) for c in left)
                 or (p.where is not None and references_identifier(p.where, target))
             )
             if needs_drop:
                 log.info("index %r goes with column %r", ix.name, name)
                 self.dropped_indexes.append(ix.name)
                 continue
-            parsed = ParsedIndex(p.name, p.table, p.unique, tuple(rest), p.where, p.sql)
+            parsed = ParsedIndex(p.name, p.table, p.unique, tuple(left), p.where, p.sql)
             kept_indexes.append(_Index(ix.name, parsed, parsed.render(), ix.namespace))
         self.indexes = kept_indexes
         self.changed = True
@@ -656,13 +656,13 @@ class _Planner:
                     cols = tuple(
                         type(c)(
                             rename_identifiers(c.text, {col.final: new}),
-                            new if c.column is not None and _same(c.column, col.final) else c.column,
+                            new
+                            if c.column is not None and _same(c.column, col.final)
+                            else c.column,
                         )
                         for c in p.columns
                     )
-                    where = (
-                        rename_identifiers(p.where, {col.final: new}) if p.where else p.where
-                    )
+                    where = rename_identifiers(p.where, {col.final: new}) if p.where else p.where
                     ix.parsed = ParsedIndex(p.name, p.table, p.unique, cols, where, p.sql)
                     ix.sql = ix.parsed.render()
             col.final = new
@@ -850,7 +850,9 @@ class _Planner:
             for c in self.cols:
                 for cl in c.defn.clauses:
                     cs = _signature_clause(c.temp, cl)
-                    if cs is not None and (cs == sig or (sig[0] == "foreign_key" and cs[:2] == sig[:2])):
+                    if cs is not None and (
+                        cs == sig or (sig[0] == "foreign_key" and cs[:2] == sig[:2])
+                    ):
                         c.defn = c.defn.rebuilt(clauses=[x for x in c.defn.clauses if x is not cl])
                         self.changed = True
                         return
@@ -875,7 +877,10 @@ class _Planner:
         )
         sqlite_kw = {k: v for k, v in op.dialect_kw if k.startswith("sqlite_")}
         index = sa.Index(
-            name, *[throwaway.c[self.col(c).final] for c in op.columns], unique=op.unique, **sqlite_kw
+            name,
+            *[throwaway.c[self.col(c).final] for c in op.columns],
+            unique=op.unique,
+            **sqlite_kw,
         )
         sql = str(CreateIndex(index).compile(dialect=_DIALECT))
         p = parse_create_index(sql)
@@ -993,9 +998,9 @@ class _Planner:
 
         # a direct rename would collide (swaps, chains): go through unique names first
         sources = {a.lower() for a, _ in moves}
-        collide = any(b.lower() in current and b.lower() not in {a.lower()} for a, b in moves) and any(
-            b.lower() in sources for _a, b in moves
-        )
+        collide = any(
+            b.lower() in current and b.lower() not in {a.lower()} for a, b in moves
+        ) and any(b.lower() in sources for _a, b in moves)
         if not collide:
             return [stmt(a, b) for a, b in moves]
         out: list[str] = []
@@ -1032,15 +1037,11 @@ def plan_rebuild(
 def _fk_violations(conn: sa.Connection, tables: Sequence[str]) -> list[tuple[Any, ...]]:
     out: list[tuple[Any, ...]] = []
     for t in tables:
-        out.extend(
-            tuple(r) for r in conn.exec_driver_sql(f"PRAGMA foreign_key_check({quote(t)})")
-        )
+        out.extend(tuple(r) for r in conn.exec_driver_sql(f"PRAGMA foreign_key_check({quote(t)})"))
     return out
 
 
-def run_plan_on_connection(
-    conn: sa.Connection, plan: RebuildPlan, *, commit: bool = True
-) -> None:
+def run_plan_on_connection(conn: sa.Connection, plan: RebuildPlan, *, commit: bool = True) -> None:
     """Run *plan* on a pysqlite connection, atomically; the reference runner procedure.
 
     * ``commit=True`` (the connection is ours, e.g. opened from an Engine): if the plan
@@ -1049,10 +1050,10 @@ def run_plan_on_connection(
       restored afterwards; any failure rolls everything back.
     * ``commit=False`` (the caller's connection and transaction): ``BEGIN`` if the driver
       has not begun yet, the statements run inside a SAVEPOINT and are not committed; a
-      failure rolls back to the savepoint only. ``foreign_keys`` cannot be switched there, so with it on,
-      ``PRAGMA defer_foreign_keys=ON`` is used, and a table that other tables reference
-      raises :class:`InvalidOperationError` before any change (``DROP TABLE`` would fire
-      their ``ON DELETE`` actions).
+      failure rolls back to the savepoint only. ``foreign_keys`` cannot be switched there,
+      so with it on ``PRAGMA defer_foreign_keys=ON`` is used, and a table that other
+      tables reference raises :class:`InvalidOperationError` before any change
+      (``DROP TABLE`` would fire their ``ON DELETE`` actions).
     * After the statements, ``PRAGMA foreign_key_check`` on ``plan.fk_check_tables``.
       Violations that the change introduced raise :class:`InvalidOperationError` naming
       the rows (everything rolled back); violations that existed before only log a warning.

@@ -104,7 +104,8 @@ def tokenize(sql: str) -> list[Tok]:
     """
     out: list[Tok] = []
     pos = 0
-    for ttype, value in Lexer.get_default_instance().get_tokens(sql):
+    lexer = Lexer.get_default_instance()  # type: ignore[no-untyped-call]
+    for ttype, value in lexer.get_tokens(sql):
         kind = _classify(ttype, value)
         if kind == "word" and any(ch.isspace() for ch in value):
             i = 0
@@ -553,9 +554,9 @@ def _parse_clause(cur: _Cursor) -> tuple[ClauseKind, str | None, int, int]:
         if cur.at("STORED") or cur.at("VIRTUAL"):
             cur.next()
     else:
-        t = cur.peek()
+        bad = cur.peek()
         raise SqlParseError(
-            f"unknown column constraint at {t.text if t else 'end'!r}: {cur.sql!r}"
+            f"unknown column constraint at {bad.text if bad else 'end'!r}: {cur.sql!r}"
         )
     return kind, cname, first, body
 
@@ -756,7 +757,8 @@ def parse_create_index(sql: str) -> ParsedIndex:
         toks = cur.toks[a : b + 1]
         column: str | None = None
         if toks[0].is_name and all(
-            t.upper in ("ASC", "DESC") or (j >= 1 and toks[j - 1].upper == "COLLATE")
+            t.upper in ("ASC", "DESC")
+            or (j >= 1 and toks[j - 1].upper == "COLLATE")
             or t.upper == "COLLATE"
             for j, t in enumerate(toks)
             if j > 0

@@ -268,10 +268,11 @@ def test_renamed_column_follows_into_indexes_triggers_views_and_constraints(
     assert after["ix_t_score"] == 'CREATE INDEX ix_t_score ON t ("points" DESC)'
     assert after["ix_t_partial"] == 'CREATE INDEX ix_t_partial ON t (pid) WHERE "points" > 10'
     assert after["ix_t_expr"] == 'CREATE INDEX ix_t_expr ON t (lower("Full Name"), "points" + 1)'
-    assert "NEW.\"points\" > 5" in after["tr_t_upd"] and "'score ' || NEW.\"points\"" in after[
-        "tr_t_upd"
-    ]
-    assert "UPDATE OF \"points\"" in after["tr_t_upd"]
+    assert (
+        'NEW."points" > 5' in after["tr_t_upd"]
+        and "'score ' || NEW.\"points\"" in after["tr_t_upd"]
+    )
+    assert 'UPDATE OF "points"' in after["tr_t_upd"]
     assert 't."Full Name"' in after["v_t"]
     assert 'CHECK ("points" < 1000)' in after["t"]
     assert '"points" BIGINT CHECK ("points" >= 0)' in after["t"]
@@ -376,7 +377,7 @@ def test_names_that_need_quoting(db: sa.Engine) -> None:
         engine,
         'CREATE TABLE "my table" ("order" INTEGER, "Mixed" TEXT, [sp ace] TEXT, `x"y` TEXT)',
         'CREATE INDEX "ix my" ON "my table" ("order", "Mixed")',
-        'INSERT INTO "my table" VALUES (1, \'a\', \'b\', \'c\')',
+        "INSERT INTO \"my table\" VALUES (1, 'a', 'b', 'c')",
     )
     before = rows(engine, 'SELECT rowid, * FROM "my table"')
     rebuild(
@@ -588,6 +589,19 @@ class Boom(Exception):
     pass
 
 
+def failing_at(fail_at: int, planned: set[str]) -> Any:
+    """A ``before_cursor_execute`` hook raising at the *fail_at*-th planned statement."""
+    seen = {"count": 0}
+
+    def fail(_conn: Any, _cur: Any, statement: str, *_args: Any) -> None:
+        if statement in planned or statement.startswith("PRAGMA foreign_key_check"):
+            if seen["count"] == fail_at:
+                raise Boom(f"statement {fail_at}: {statement}")
+            seen["count"] += 1
+
+    return fail
+
+
 def test_failure_at_each_statement_leaves_the_database_as_it_was(tmp_path: Path) -> None:
     e = fk_engine(tmp_path)
     setup(
@@ -610,14 +624,7 @@ def test_failure_at_each_statement_leaves_the_database_as_it_was(tmp_path: Path)
     before = everything(e)
     assert n > 8
     for fail_at in range(n + 1):  # n: the foreign_key_check after the last statement
-        seen = {"count": 0}
-
-        def fail(_conn: Any, _cur: Any, statement: str, *_args: Any) -> None:
-            if statement in planned or statement.startswith("PRAGMA foreign_key_check"):
-                if seen["count"] == fail_at:
-                    raise Boom(f"statement {fail_at}: {statement}")
-                seen["count"] += 1
-
+        fail = failing_at(fail_at, planned)
         sa.event.listen(e, "before_cursor_execute", fail)
         try:
             with pytest.raises(Boom):
