@@ -6,13 +6,32 @@ the DDL, inside its transaction.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from migrate.changeset.ops import TableRef
-from migrate.exceptions import NoSuchTableError
+
+if TYPE_CHECKING:
+    from migrate.changeset.rebuild import SqliteTableSchema
+from migrate.exceptions import NoSuchTableError, NotSupportedError
+
+
+@dataclass(frozen=True)
+class ReferencingFK:
+    """A foreign key (of any table) that references the snapshot's table."""
+
+    table: TableRef
+    name: str | None
+    columns: tuple[str, ...]
+    referred_columns: tuple[str, ...]
+    ondelete: str | None = None
+    onupdate: str | None = None
+    deferrable: bool | None = None
+    initially: str | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +47,14 @@ class TableSnapshot:
     existing_tables: frozenset[str] = frozenset()
     #: reflected facts, offline=False when read from a database
     offline: bool = False
+    #: SQLite: index name -> its ``CREATE INDEX`` text from ``sqlite_master``
+    index_sql: Mapping[str, str] = field(default_factory=dict, compare=False)
+    #: foreign keys of any table (this one included) that reference this table; None
+    #: when not read (only read when the ops change a primary key)
+    referencing_fks: tuple[ReferencingFK, ...] | None = None
+    #: SQLite: everything a table rebuild needs (stored DDL, pragmas); None when not
+    #: read (only read when the planner says the ops need a rebuild)
+    sqlite: SqliteTableSchema | None = field(default=None, compare=False)
 
     @property
     def column_names(self) -> list[str]:
@@ -61,6 +88,7 @@ def snapshot(
     *,
     other_tables: tuple[str, ...] = (),
     want_rows: bool = False,
+    referencing: bool = False,
 ) -> TableSnapshot:
     """Reflect ``ref`` on ``conn``; raise NoSuchTableError naming it if absent."""
     meta = sa.MetaData()
@@ -80,7 +108,151 @@ def snapshot(
     if other_tables:
         insp = sa.inspect(conn)
         existing = frozenset(n for n in other_tables if insp.has_table(n, schema=ref.schema))
-    return TableSnapshot(ref=ref, table=table, has_rows=has_rows, existing_tables=existing)
+    index_sql: dict[str, str] = {}
+    if conn.dialect.name == "sqlite":
+        index_sql = _sqlite_index_sql(conn, ref)
+    referencing_fks = _referencing_fks(conn, ref) if referencing else None
+    return TableSnapshot(
+        ref=ref,
+        table=table,
+        has_rows=has_rows,
+        existing_tables=existing,
+        index_sql=index_sql,
+        referencing_fks=referencing_fks,
+    )
+
+
+def with_sqlite_schema(conn: sa.Connection, snap: TableSnapshot) -> TableSnapshot:
+    """``snap`` plus the SQLite schema a rebuild works from, read on ``conn``."""
+    from migrate.changeset.rebuild import read_sqlite_schema
+
+    if snap.ref.schema:
+        raise NotSupportedError(
+            f"Rebuilding {snap.ref.fullname!r}: SQLite table rebuilds of attached "
+            "databases (schema=) are not supported"
+        )
+    return dataclasses.replace(snap, sqlite=read_sqlite_schema(conn, snap.ref.name))
+
+
+def offline_sqlite_schema(snap: TableSnapshot) -> TableSnapshot:
+    """Offline: the SQLite schema a rebuild works from, as the Table object describes it."""
+    from sqlalchemy.dialects import sqlite
+
+    from migrate.changeset.rebuild import SqliteTableSchema
+
+    dialect = sqlite.dialect()
+    table_sql = str(sa.schema.CreateTable(snap.table).compile(dialect=dialect)).strip()
+    index_sql = [
+        str(sa.schema.CreateIndex(i).compile(dialect=dialect)).strip()
+        for i in sorted(snap.table.indexes, key=lambda i: str(i.name))
+    ]
+    return dataclasses.replace(
+        snap, sqlite=SqliteTableSchema.from_sql(table_sql, indexes=index_sql)
+    )
+
+
+def wants_referencing(ops: Sequence[Any]) -> bool:
+    """Whether the ops change a primary key (then FKs referencing it are read)."""
+    from migrate.changeset.ops import UNCHANGED, AddConstraintOp, AlterColumnOp, DropConstraintOp
+
+    for op in ops:
+        if isinstance(op, DropConstraintOp) and op.kind == "primary_key":
+            return True
+        if isinstance(op, AddConstraintOp) and isinstance(op.constraint, sa.PrimaryKeyConstraint):
+            return True
+        if isinstance(op, AlterColumnOp) and op.primary_key is not UNCHANGED:
+            return True
+    return False
+
+
+def _sqlite_index_sql(conn: sa.Connection, ref: TableRef) -> dict[str, str]:
+    """The stored ``CREATE INDEX`` text of the table's explicit indexes."""
+    master = "sqlite_master"
+    if ref.schema:
+        master = f"{conn.dialect.identifier_preparer.quote_schema(ref.schema)}.sqlite_master"
+    rows = conn.exec_driver_sql(
+        f"SELECT name, sql FROM {master} "  # noqa: S608 (quoted schema name)
+        "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+        (ref.name,),
+    )
+    return {name: sql for name, sql in rows}
+
+
+def _referencing_fks(conn: sa.Connection, ref: TableRef) -> tuple[ReferencingFK, ...]:
+    """FKs of every table that reference ``ref`` (PostgreSQL/MySQL catalogs), else ()."""
+    name = conn.dialect.name
+    if name == "postgresql":
+        rows = conn.execute(
+            sa.text(
+                "SELECT DISTINCT n.nspname, cl.relname FROM pg_constraint c "
+                "JOIN pg_class cl ON cl.oid = c.conrelid "
+                "JOIN pg_namespace n ON n.oid = cl.relnamespace "
+                "JOIN pg_class rc ON rc.oid = c.confrelid "
+                "JOIN pg_namespace rn ON rn.oid = rc.relnamespace "
+                "WHERE c.contype = 'f' AND rc.relname = :t "
+                "AND rn.nspname = coalesce(:s, current_schema())"
+            ),
+            {"t": ref.name, "s": ref.schema},
+        ).all()
+        default_schema = conn.dialect.default_schema_name
+    elif name in ("mysql", "mariadb"):
+        rows = conn.execute(
+            sa.text(
+                "SELECT DISTINCT CONSTRAINT_SCHEMA, TABLE_NAME "
+                "FROM information_schema.REFERENTIAL_CONSTRAINTS "
+                "WHERE REFERENCED_TABLE_NAME = :t "
+                "AND UNIQUE_CONSTRAINT_SCHEMA = coalesce(:s, DATABASE())"
+            ),
+            {"t": ref.name, "s": ref.schema},
+        ).all()
+        default_schema = conn.exec_driver_sql("SELECT DATABASE()").scalar()
+    else:
+        return ()
+    insp = sa.inspect(conn)
+    found: list[ReferencingFK] = []
+    for schema, table in rows:
+        schema = None if schema == default_schema else schema
+        for fk in insp.get_foreign_keys(table, schema=schema):
+            if fk["referred_table"] != ref.name:
+                continue
+            if fk.get("referred_schema") not in (None, ref.schema or default_schema):
+                continue
+            opts = fk.get("options") or {}
+            found.append(
+                ReferencingFK(
+                    table=TableRef(table, schema),
+                    name=fk["name"],
+                    columns=tuple(fk["constrained_columns"]),
+                    referred_columns=tuple(fk["referred_columns"]),
+                    ondelete=opts.get("ondelete"),
+                    onupdate=opts.get("onupdate"),
+                    deferrable=opts.get("deferrable"),
+                    initially=opts.get("initially"),
+                )
+            )
+    return tuple(found)
+
+
+def locate_index(target: Any, index_name: str, schema: str | None = None) -> str:
+    """The name of the table that has index ``index_name`` (reflection by index name)."""
+    from sqlalchemy.orm import Session
+
+    from migrate.exceptions import NoSuchObjectError
+
+    bind = target.connection() if isinstance(target, Session) else target
+    insp = sa.inspect(bind)
+    for table in insp.get_table_names(schema=schema):
+        for index in insp.get_indexes(table, schema=schema):
+            if index["name"] == index_name:
+                return table
+        if bind.dialect.name not in ("mysql", "mariadb"):
+            for uc in insp.get_unique_constraints(table, schema=schema):
+                if uc["name"] == index_name:
+                    return table
+    where = f" in schema {schema!r}" if schema else ""
+    raise NoSuchObjectError(
+        f"No index named {index_name!r}{where}; pass table= or check the name"
+    )
 
 
 def snapshot_from_table(table: sa.Table | None, ref: TableRef) -> TableSnapshot:

@@ -18,6 +18,7 @@ from migrate.changeset.capabilities import Capabilities
 from migrate.changeset.introspect import TableSnapshot
 from migrate.changeset.ops import (
     AddColumnOp,
+    AlterColumnOp,
     DropColumnOp,
     Op,
     RenameTableOp,
@@ -45,6 +46,11 @@ class Plan:
     legacy_alter_table: bool = False
     #: SQLite: how many times the table's rows are copied
     copies: int = 0
+    #: SQLite: the steps drop a table that foreign keys reference (or that has some):
+    #: they must run with ``PRAGMA foreign_keys`` off (or deferred)
+    needs_foreign_keys_off: bool = False
+    #: SQLite: other tables whose foreign keys reference the rebuilt table
+    child_tables: tuple[str, ...] = ()
 
 
 def plan(
@@ -62,6 +68,18 @@ def plan(
     if batch and caps.multi_clause_alter:
         p.steps = merge_clauses(p.steps, caps)
     return p
+
+
+def needs(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> frozenset[str]:
+    """Extra facts the dialect's planner needs beyond the snapshot (e.g. ``sqlite_schema``).
+
+    Validates first: bad input is refused before anything more is read.
+    """
+    validate(ops, snap)
+    from migrate.changeset.databases import planner_for
+
+    wanted = getattr(planner_for(caps), "needs", None)
+    return frozenset(wanted(ops, caps, snap)) if wanted is not None else frozenset()
 
 
 def _clause_columns(step: Step, caps: Capabilities) -> tuple[str | None, str | None] | None:
@@ -164,6 +182,21 @@ def validate(ops: Sequence[Op], snap: TableSnapshot) -> None:
                     f"Cannot rename table {table!r} to {op.new_name!r}: "
                     "a table of that name already exists"
                 )
+        elif isinstance(op, AlterColumnOp):
+            if op.column_name.lower() not in names:
+                raise NoSuchColumnError(
+                    f"Table {table!r} has no column {op.column_name!r} "
+                    f"(columns: {', '.join(sorted(c.name for c in snap.table.columns))})"
+                )
+            new = op.name
+            if isinstance(new, str) and new.lower() != op.column_name.lower():
+                if new.lower() in names:
+                    raise DuplicateObjectError(
+                        f"Cannot rename column {op.column_name!r} of table {table!r} to "
+                        f"{new!r}: a column of that name already exists"
+                    )
+                names.discard(op.column_name.lower())
+                names.add(new.lower())
 
 
 # ---- helpers shared by the dialect planners ---------------------------------------------

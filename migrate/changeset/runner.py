@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from migrate.changeset import capabilities, introspect, planner
 from migrate.changeset.binding import Bindable
+from migrate.changeset.ddl import RawSQL
 from migrate.changeset.ops import AddColumnOp, Op, RenameTableOp
 from migrate.changeset.planner import Plan, Step
 from migrate.exceptions import InvalidOperationError
@@ -75,9 +76,15 @@ def run(
     if state is not None:
         caps = capabilities.for_dialect(state.dialect, offline=True)
         snap = introspect.snapshot_from_table(table, ref)
+        if "sqlite_schema" in planner.needs(ops, caps, snap):
+            snap = introspect.offline_sqlite_schema(snap)
         p = planner.plan(ops, caps, snap, batch=batch)
+        if p.legacy_alter_table:
+            _emit(state, RawSQL("PRAGMA legacy_alter_table=ON"))
         for step in p.steps:
             _emit(state, step)
+        if p.legacy_alter_table:
+            _emit(state, RawSQL("PRAGMA legacy_alter_table=OFF"))
         return p
     assert target is not None, "online run() needs a bind"
     with transaction(target) as conn:
@@ -87,15 +94,46 @@ def run(
             ref,
             other_tables=tuple(op.new_name for op in ops if isinstance(op, RenameTableOp)),
             want_rows=any(isinstance(op, AddColumnOp) for op in ops),
+            referencing=introspect.wants_referencing(ops),
         )
+        if "sqlite_schema" in planner.needs(ops, caps, snap):
+            snap = introspect.with_sqlite_schema(conn, snap)
         p = planner.plan(ops, caps, snap, batch=batch)
         execute(conn, p)
     return p
 
 
 def execute(conn: sa.Connection, p: Plan) -> None:
-    """Run a plan's steps on ``conn`` (already inside the operation's transaction)."""
+    """Run a plan's steps on ``conn`` (already inside the operation's transaction).
+
+    SQLite rebuilds: ``PRAGMA foreign_key_check`` on the affected tables after the steps;
+    violations the change introduced roll it back with an error naming the rows, ones
+    that existed before (found by rolling back to a savepoint and checking again) are
+    logged as a warning.
+    """
+    if not p.fk_check_tables:
+        _run_steps(conn, p)
+        return
+    _guard_foreign_keys(conn, p)
+    with conn.begin_nested() as savepoint:
+        _run_steps(conn, p)
+        after = _fk_violations(conn, p.fk_check_tables)
+        if not after:
+            return
+        savepoint.rollback()
     before = _fk_violations(conn, p.fk_check_tables)
+    new = sorted(after - before)
+    if new:
+        shown = "; ".join(f"{t} rowid {r} -> {parent}" for t, r, parent, _ in new[:10])
+        raise InvalidOperationError(
+            f"The change would break foreign keys ({len(new)} rows: {shown}); nothing was changed"
+        )
+    for row in sorted(after):
+        log.warning("foreign key violation that existed before the change: %s", row)
+    _run_steps(conn, p)
+
+
+def _run_steps(conn: sa.Connection, p: Plan) -> None:
     if p.legacy_alter_table:
         conn.exec_driver_sql("PRAGMA legacy_alter_table=ON")
     try:
@@ -106,15 +144,26 @@ def execute(conn: sa.Connection, p: Plan) -> None:
     finally:
         if p.legacy_alter_table:
             conn.exec_driver_sql("PRAGMA legacy_alter_table=OFF")
-    after = _fk_violations(conn, p.fk_check_tables)
-    for row in sorted(after & before):
-        log.warning("foreign key violation that existed before the change: %s", row)
-    new = sorted(after - before)
-    if new:
-        shown = "; ".join(f"{t} rowid {r} -> {parent}" for t, r, parent, _ in new[:10])
+
+
+def _guard_foreign_keys(conn: sa.Connection, p: Plan) -> None:
+    """Inside a caller's transaction SQLite cannot switch foreign keys off.
+
+    Dropping the old table would then fire the children's ON DELETE actions: refuse
+    before any change. Without children, defer the checks to our own check.
+    """
+    if not p.needs_foreign_keys_off:
+        return
+    if not conn.exec_driver_sql("PRAGMA foreign_keys").scalar():
+        return
+    if p.child_tables:
         raise InvalidOperationError(
-            f"The change would break foreign keys ({len(new)} rows: {shown}); nothing was changed"
+            f"Cannot rebuild a table that {', '.join(p.child_tables)} reference inside a "
+            "transaction with PRAGMA foreign_keys=ON (SQLite ignores the pragma inside a "
+            "transaction, and dropping the old table would fire their ON DELETE actions): "
+            "run the change with an Engine, or with foreign keys off"
         )
+    conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
 
 
 def _fk_violations(conn: sa.Connection, tables: Sequence[str]) -> set[tuple[Any, ...]]:

@@ -10,13 +10,20 @@ import sqlalchemy as sa
 from migrate.changeset import ddl
 from migrate.changeset.capabilities import Capabilities
 from migrate.changeset.databases import common
+from migrate.changeset.databases.constraints import (
+    ConstraintBook,
+    sqlite_drop_column,
+    sqlite_index_only_drop,
+)
 from migrate.changeset.introspect import TableSnapshot
 from migrate.changeset.ops import (
     AddColumnOp,
+    AlterColumnOp,
     CreateIndexOp,
     DropColumnOp,
     DropIndexOp,
     Op,
+    RenameIndexOp,
     RenameTableOp,
 )
 from migrate.changeset.planner import (
@@ -26,24 +33,62 @@ from migrate.changeset.planner import (
     python_default_value,
     render_table,
 )
+from migrate.changeset.rebuild import plan_rebuild
 from migrate.exceptions import NotSupportedError
 
 
+def needs(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> frozenset[str]:
+    """A rebuild works from the stored schema, which the runner then reads for us."""
+    if all(native(op, caps, snap) for op in ops):
+        return frozenset()
+    return frozenset({"sqlite_schema"})
+
+
+def native(op: Op, caps: Capabilities, snap: TableSnapshot) -> bool:
+    """Whether SQLite's own ALTER TABLE (or CREATE/DROP INDEX) can do ``op``."""
+    match op:
+        case AddColumnOp():
+            return native_add_column(op.column)
+        case DropColumnOp():
+            return caps.native_drop_column and (
+                not drop_blockers(snap, op) or sqlite_index_only_drop(snap, op) is not None
+            )
+        case RenameTableOp() | CreateIndexOp() | DropIndexOp():
+            return True
+        case RenameIndexOp():
+            # drop and re-create from the stored text; the planner names a missing index
+            return True
+        case AlterColumnOp():
+            return caps.native_rename_column and native_rename_only(op, caps, snap)
+    return False
+
+
 def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
+    """Native statements when every op allows them, else ONE rebuild for all of them."""
+    if not all(native(op, caps, snap) for op in ops):
+        return rebuild(ops, snap)
     p = Plan()
     rt = render_table(snap)
-    for op in ops:
+    for op in ops:  # every op passed native() above
         match op:
-            case AddColumnOp() if native_add_column(op.column):
+            case AddColumnOp():
                 add_column(p, op, rt)
-            case DropColumnOp() if caps.native_drop_column and not drop_blockers(snap, op):
+            case DropColumnOp() if not drop_blockers(snap, op):
                 common.drop_column(p, op, rt)
+            case DropColumnOp():
+                shrink = sqlite_index_only_drop(snap, op)
+                assert shrink is not None
+                sqlite_drop_column(p, op, shrink, rt)
+            case RenameIndexOp():
+                ConstraintBook(ops, caps, snap).rename_index(p, op, rt)
             case RenameTableOp():
                 common.rename_table(p, op)
             case CreateIndexOp():
                 common.create_index(p, op, rt)
             case DropIndexOp():
                 common.drop_index(p, op, rt)
+            case AlterColumnOp():
+                rename_column(p, op, caps, snap)
             case _:
                 raise NotSupportedError(needs_rebuild(op, caps, snap))
     return p
@@ -93,8 +138,44 @@ def drop_blockers(snap: TableSnapshot, op: DropColumnOp) -> list[str]:
     return found
 
 
+def native_rename_only(op: AlterColumnOp, caps: Capabilities, snap: TableSnapshot) -> bool:
+    """The alter only renames the column: native ``RENAME COLUMN`` (SQLite 3.25+)."""
+    if snap.column(op.column_name) is None:
+        return False  # validate() names the missing column
+    return set(common.alter_changes(op, snap, caps)) <= {"name"}
+
+
+def rename_column(p: Plan, op: AlterColumnOp, caps: Capabilities, snap: TableSnapshot) -> None:
+    ch = common.alter_changes(op, snap, caps)
+    if "name" in ch:
+        p.steps.append(ddl.RenameColumn(op.table, op.column_name, ch["name"]))
+
+
 def needs_rebuild(op: Op, caps: Capabilities, snap: TableSnapshot) -> str:
     return (
         f"{type(op).__name__} on SQLite {'.'.join(map(str, caps.server_version))} needs a "
-        f"table rebuild of {snap.ref.fullname!r}, which is not available yet"
+        f"table rebuild of {snap.ref.fullname!r}"
     )
+
+
+def rebuild(ops: Sequence[Op], snap: TableSnapshot) -> Plan:
+    """SQLite's 12-step rebuild (see :mod:`migrate.changeset.rebuild`), one copy for all ops.
+
+    A table rename in the same batch runs natively after the rebuild.
+    """
+    if snap.sqlite is None:
+        raise NotSupportedError(f"rebuilding {snap.ref.fullname!r} needs its stored schema")
+    renames = [op for op in ops if isinstance(op, RenameTableOp)]
+    rp = plan_rebuild(snap.sqlite, [op for op in ops if not isinstance(op, RenameTableOp)])
+    final_name = renames[-1].new_name if renames else snap.ref.name
+    p = Plan(
+        steps=[ddl.RawSQL(sql) for sql in rp.statements],
+        fk_check_tables=tuple(final_name if t == snap.ref.name else t for t in rp.fk_check_tables),
+        legacy_alter_table=rp.legacy_alter_table,
+        copies=rp.copies,
+        needs_foreign_keys_off=rp.needs_foreign_keys_off,
+        child_tables=tuple(rp.child_tables),
+    )
+    for op in renames:
+        common.rename_table(p, op)
+    return p
