@@ -308,3 +308,46 @@ def _alter_table_clauses(element: AlterTableClauses, compiler: DDLCompiler, **kw
         assert sql.startswith(head), sql
         clauses.append(sql[len(head) :])
     return head + ", ".join(clauses)
+
+
+class RenameIndex(AlterTableElement):
+    """Rename an index: PostgreSQL ``ALTER INDEX``, MySQL ``ALTER TABLE ... RENAME INDEX``."""
+
+    def __init__(self, table: TableRef, old_name: str, new_name: str) -> None:
+        super().__init__(table)
+        self.old_name = old_name
+        self.new_name = new_name
+
+
+@compiles(RenameIndex)
+def _rename_index(element: RenameIndex, compiler: DDLCompiler, **kw: Any) -> str:
+    old = quote(compiler, element.old_name)
+    if element.table.schema:
+        old = f"{compiler.preparer.quote_schema(element.table.schema)}.{old}"
+    return f"ALTER INDEX {old} RENAME TO {quote(compiler, element.new_name)}"
+
+
+@compiles(RenameIndex, "mysql", "mariadb")
+def _rename_index_mysql(element: RenameIndex, compiler: DDLCompiler, **kw: Any) -> str:
+    return (
+        f"{alter_table(compiler, element.table)} RENAME INDEX "
+        f"{quote(compiler, element.old_name)} TO {quote(compiler, element.new_name)}"
+    )
+
+
+class RenameSequence(ExecutableDDLElement):
+    """PostgreSQL ``ALTER SEQUENCE [schema.]old RENAME TO new``."""
+
+    inherit_cache = False
+
+    def __init__(self, schema: str | None, name: str, new_name: str) -> None:
+        self.sequence = TableRef(name, schema)
+        self.new_name = new_name
+
+
+@compiles(RenameSequence)
+def _rename_sequence(element: RenameSequence, compiler: DDLCompiler, **kw: Any) -> str:
+    return (
+        f"ALTER SEQUENCE {format_table(compiler, element.sequence)} "
+        f"RENAME TO {quote(compiler, element.new_name)}"
+    )

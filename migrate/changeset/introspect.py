@@ -55,6 +55,9 @@ class TableSnapshot:
     #: SQLite: everything a table rebuild needs (stored DDL, pragmas); None when not
     #: read (only read when the planner says the ops need a rebuild)
     sqlite: SqliteTableSchema | None = field(default=None, compare=False)
+    #: PostgreSQL: (column, sequence name) of the sequences the table's serial and
+    #: identity columns own; read only when the ops rename the table
+    owned_sequences: tuple[tuple[str, str], ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -89,6 +92,7 @@ def snapshot(
     other_tables: tuple[str, ...] = (),
     want_rows: bool = False,
     referencing: bool = False,
+    sequences: bool = False,
 ) -> TableSnapshot:
     """Reflect ``ref`` on ``conn``; raise NoSuchTableError naming it if absent."""
     meta = sa.MetaData()
@@ -112,6 +116,9 @@ def snapshot(
     if conn.dialect.name == "sqlite":
         index_sql = _sqlite_index_sql(conn, ref)
     referencing_fks = _referencing_fks(conn, ref) if referencing else None
+    owned: tuple[tuple[str, str], ...] = ()
+    if sequences and conn.dialect.name == "postgresql":
+        owned = _pg_owned_sequences(conn, ref)
     return TableSnapshot(
         ref=ref,
         table=table,
@@ -119,7 +126,27 @@ def snapshot(
         existing_tables=existing,
         index_sql=index_sql,
         referencing_fks=referencing_fks,
+        owned_sequences=owned,
     )
+
+
+def _pg_owned_sequences(conn: sa.Connection, ref: TableRef) -> tuple[tuple[str, str], ...]:
+    prep = conn.dialect.identifier_preparer
+    qualified = prep.quote(ref.name)
+    if ref.schema:
+        qualified = f"{prep.quote_schema(ref.schema)}.{qualified}"
+    found = conn.execute(
+        sa.text(
+            "SELECT a.attname, s.relname FROM pg_depend d "
+            "JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+            "JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+            "WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass "
+            "AND d.deptype IN ('a', 'i') AND d.refobjid = to_regclass(:t) "
+            "ORDER BY a.attnum"
+        ),
+        {"t": qualified},
+    )
+    return tuple((str(col), str(seq)) for col, seq in found)
 
 
 def with_sqlite_schema(conn: sa.Connection, snap: TableSnapshot) -> TableSnapshot:
@@ -250,9 +277,7 @@ def locate_index(target: Any, index_name: str, schema: str | None = None) -> str
                 if uc["name"] == index_name:
                     return table
     where = f" in schema {schema!r}" if schema else ""
-    raise NoSuchObjectError(
-        f"No index named {index_name!r}{where}; pass table= or check the name"
-    )
+    raise NoSuchObjectError(f"No index named {index_name!r}{where}; pass table= or check the name")
 
 
 def snapshot_from_table(table: sa.Table | None, ref: TableRef) -> TableSnapshot:

@@ -95,6 +95,7 @@ def run(
             other_tables=tuple(op.new_name for op in ops if isinstance(op, RenameTableOp)),
             want_rows=any(isinstance(op, AddColumnOp) for op in ops),
             referencing=introspect.wants_referencing(ops),
+            sequences=any(isinstance(op, RenameTableOp) for op in ops),
         )
         if "sqlite_schema" in planner.needs(ops, caps, snap):
             snap = introspect.with_sqlite_schema(conn, snap)
