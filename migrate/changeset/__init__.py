@@ -14,7 +14,14 @@ from migrate.changeset.constraint import (
     UniqueConstraint,
 )
 from migrate.changeset.runner import to_sql
-from migrate.changeset.schema import create_column, drop_column, rename_table
+from migrate.changeset.schema import (
+    ColumnDelta,
+    alter_column,
+    create_column,
+    drop_column,
+    rename_index,
+    rename_table,
+)
 from migrate.exceptions import *  # noqa: F403  (legacy star-exports)
 from migrate.exceptions import __all__ as _exceptions_all
 
@@ -28,7 +35,10 @@ __all__ = [
     "to_sql",
     "create_column",
     "drop_column",
+    "alter_column",
     "rename_table",
+    "rename_index",
+    "ColumnDelta",
     "CheckConstraint",
     "ForeignKeyConstraint",
     "PrimaryKeyConstraint",

@@ -19,10 +19,12 @@ _installed = False
 ADDITIONS: list[tuple[type[Any], str, Any]] = [
     (sa.Column, "create", schema.column_create),
     (sa.Column, "drop", schema.column_drop),
+    (sa.Column, "alter", schema.column_alter),
     (sa.Table, "rename", schema.table_rename),
     (sa.Table, "create_column", schema.table_create_column),
     (sa.Table, "drop_column", schema.table_drop_column),
     (sa.Table, "deregister", schema.table_deregister),
+    (sa.Index, "rename", schema.index_rename),
     (sa.Constraint, "create", constraint.constraint_create),
     (sa.Constraint, "drop", constraint.constraint_drop),
 ]

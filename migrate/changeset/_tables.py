@@ -59,3 +59,136 @@ def deregister(table: sa.Table) -> None:
     """Remove ``table`` from its MetaData (legacy ``Table.deregister``)."""
     if table.key in table.metadata.tables:
         table.metadata.remove(table)
+
+
+# ---- altered columns ---------------------------------------------------------------------
+
+#: memoized Column attributes derived from its name or type
+_NAME_MEMOS = (
+    "description",
+    "_tq_key_label",
+    "_tq_label",
+    "_render_label_in_columns_clause",
+    "_non_anon_label",
+    "_proxy_key",
+    "_expression_label",
+    "_anon_name_label",
+    "_anon_key_label",
+    "_anon_tq_label",
+    "_anon_tq_key_label",
+    "comparator",
+    "_gen_static_annotations_cache_key",
+    "_annotations_cache_key",
+)
+
+
+def _forget_memos(column: sa.Column[Any]) -> None:
+    for name in _NAME_MEMOS:
+        column.__dict__.pop(name, None)
+    column._reset_memoizations()
+
+
+def _aliases(coll: Any) -> list[tuple[str, sa.Column[Any]]]:
+    """Old keys kept resolving after a rename: ``_index`` entries not in ``keys()``."""
+    keys = set(coll.keys())
+    return [
+        (k, entry[1])
+        for k, entry in coll._index.items()
+        if isinstance(k, str) and k not in keys
+    ]
+
+
+def _rekey(coll: Any, alias: tuple[str, sa.Column[Any]] | None = None) -> None:
+    """Re-index a column collection in place (columns' keys changed), order kept.
+
+    ``table.c`` shares the lists and dicts of ``table._columns`` (SQLAlchemy 2.0 and
+    2.1), so they are emptied and refilled, never replaced. Aliases of earlier renames
+    are kept; ``alias`` (old key, column) adds one.
+    """
+    columns = list(coll)
+    members = {id(c) for c in columns}
+    aliases = [(k, c) for k, c in _aliases(coll) if id(c) in members]
+    if alias is not None:
+        aliases.append(alias)
+    coll._collection.clear()
+    coll._index.clear()
+    coll._colset.clear()
+    coll._proxy_index.clear()
+    coll._populate_separate_keys((c.key, c) for c in columns)
+    for key, col in aliases:
+        if key not in coll._index:
+            coll._index[key] = (key, col)
+
+
+def forget_alias(table: sa.Table, key: str) -> None:
+    """Drop the alias ``key`` of a renamed column, so a new column can take that key."""
+    coll: Any = table._columns
+    if key in coll._index and key not in coll.keys():
+        del coll._index[key]
+
+
+def rename_column(table: sa.Table | None, column: sa.Column[Any], new_name: str) -> None:
+    """Rename ``column``; in ``table`` it becomes ``table.c.<new name>`` and its old key
+    keeps resolving to it (until the table is reflected again)."""
+    old_key = column.key
+    if column.key == column.name:
+        column.key = new_name
+    column.name = new_name
+    _forget_memos(column)
+    if table is None:
+        return
+    _rekey(table._columns, (old_key, column) if old_key != column.key else None)
+    for cons in table.constraints:
+        cols = getattr(cons, "_columns", None)
+        if cols is not None and column in list(cols):
+            _rekey(cols)
+    for index in table.indexes:
+        cols = getattr(index, "_columns", None)
+        if cols is not None and column in list(cols):
+            _rekey(cols)
+
+
+def set_primary_key(table: sa.Table | None, column: sa.Column[Any], flag: bool) -> None:
+    """Add ``column`` to, or take it out of, the table's primary key."""
+    column.primary_key = flag
+    if flag:
+        column.nullable = False
+    if table is None:
+        return
+    pk = table.primary_key
+    if flag:
+        pk._reload([column])
+    elif pk._columns.contains_column(column):
+        pk._columns.remove(column)
+        sa.PrimaryKeyConstraint._autoincrement_column._reset(pk)  # type: ignore[attr-defined]
+
+
+def alter_column(
+    table: sa.Table | None, column: sa.Column[Any], changes: dict[str, Any]
+) -> None:
+    """Apply a successful alter to the caller's Column (and its Table)."""
+    if "type" in changes:
+        column.type = changes["type"]
+        if column.autoincrement and not isinstance(column.type, sa.Integer):
+            column.autoincrement = False
+        _forget_memos(column)
+    if "nullable" in changes:
+        column.nullable = changes["nullable"]
+    if "autoincrement" in changes:
+        column.autoincrement = changes["autoincrement"]
+    if "server_default" in changes:
+        clause = changes["server_default"]
+        if clause is None:
+            column.server_default = None
+        else:
+            sa.DefaultClause(clause.arg)._set_parent(column)
+    if "default" in changes:
+        default = changes["default"]
+        if default is None:
+            column.default = None
+        else:
+            default._copy()._set_parent(column)
+    if "primary_key" in changes:
+        set_primary_key(table, column, changes["primary_key"])
+    if "name" in changes and changes["name"] != column.name:
+        rename_column(table, column, changes["name"])

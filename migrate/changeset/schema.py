@@ -13,12 +13,14 @@ import sqlalchemy as sa
 
 from migrate.changeset import _tables, binding, runner
 from migrate.changeset.binding import Bindable
+from migrate.changeset.delta import ColumnDelta
 from migrate.changeset.ops import (
     AddColumnOp,
     AddConstraintOp,
     CreateIndexOp,
     DropColumnOp,
     Op,
+    RenameIndexOp,
     RenameTableOp,
     TableRef,
 )
@@ -26,12 +28,16 @@ from migrate.exceptions import (
     IgnoredArgumentWarning,
     InvalidConstraintError,
     InvalidOperationError,
+    MigrateDeprecationWarning,
 )
 
 __all__ = [
     "create_column",
     "drop_column",
+    "alter_column",
     "rename_table",
+    "rename_index",
+    "ColumnDelta",
 ]
 
 
@@ -94,6 +100,81 @@ def rename_table(
         engine = None
     table_rename(table, name, engine=engine, **kw)
     return table
+
+
+def alter_column(
+    column: sa.Column[Any] | str,
+    *p: Any,
+    table: sa.Table | str | None = None,
+    engine: Bindable | None = None,
+    connection: Bindable | None = None,
+    metadata: sa.MetaData | None = None,
+    **changes: Any,
+) -> ColumnDelta:
+    """Alter a column: ``name``, ``type``, ``nullable``, ``server_default``,
+    ``autoincrement``, ``primary_key`` (keywords, or positionally a new name, a type and
+    schema items such as ``DefaultClause``). API to :meth:`Column.alter`.
+
+    ``column`` is a Column, or a column name with ``table=`` (a Table, or a table name
+    reflected with ``engine=``/``connection=``/``metadata=``). ``default=`` only changes
+    the Column's Python-side default. Returns a :class:`ColumnDelta`.
+
+    * PostgreSQL: one ``ALTER TABLE`` with an ``ALTER COLUMN`` clause per change; a type
+      change across type families adds ``USING "c"::newtype`` (or ``postgresql_using=``);
+      a rename is a separate ``RENAME COLUMN`` after it.
+    * MySQL/MariaDB: one ``CHANGE COLUMN`` restating the reflected column with the changes
+      applied (charset, collation, default, ``ON UPDATE``, comment, auto-increment kept).
+    * SQLite: a pure rename is native ``RENAME COLUMN``; other changes rebuild the table.
+
+    Primary key changes drop and re-add the table's primary key. After success the Column
+    object carries the new attributes; a renamed column is ``table.c.<new name>`` and its
+    old key keeps resolving to it. A failed alter leaves the Column object unchanged.
+    """
+    if p and isinstance(p[0], sa.Column):
+        warnings.warn(
+            "Passing a Column object to alter_column is deprecated. "
+            "Just pass in keyword parameters instead.",
+            MigrateDeprecationWarning,
+            stacklevel=3 if changes.pop("_from_method", False) else 2,
+        )
+    changes.pop("_from_method", None)
+    if isinstance(table, str):
+        if runner.offline_active():
+            raise InvalidOperationError(
+                f"alter_column() of table {table!r} by name needs reflection, which offline "
+                "SQL cannot do: pass the Table object"
+            )
+        bind = binding.resolve(
+            connection=connection, engine=engine, what=f"reflecting table {table!r}"
+        )
+        meta = metadata if metadata is not None else binding.MetaData(bind=bind)
+        source = bind.connection() if isinstance(bind, sa.orm.Session) else bind
+        table = sa.Table(table, meta, autoload_with=source, extend_existing=True)
+    if table is None and isinstance(column, sa.Column):
+        attached = getattr(column, "table", None)
+        table = attached if isinstance(attached, sa.Table) else None
+    if table is None:
+        name = column if isinstance(column, str) else column.name
+        raise InvalidOperationError(
+            f"alter_column({name!r}) needs the table: attach the column to a Table or "
+            "pass table="
+        )
+    delta = ColumnDelta(column, *p, table=table, **changes)
+    op = delta.to_op(table)
+    if op.changes():
+        run_ops(
+            [op],
+            table,
+            connection=connection,
+            engine=engine,
+            what=f"altering column {delta.current_name!r}",
+        )
+    original = delta.column
+    assert original is not None
+    _tables.alter_column(table, original, delta.diffs)
+    delta.alter_metadata = True
+    delta.result_column = original
+    return delta
 
 
 # ---- Column methods ----------------------------------------------------------------------
@@ -209,6 +290,12 @@ def column_drop(
     return self
 
 
+def column_alter(self: sa.Column[Any], *p: Any, **k: Any) -> ColumnDelta:
+    """Alter this column (see :func:`alter_column` for the keywords and what each
+    dialect does); returns a :class:`ColumnDelta`."""
+    return alter_column(self, *p, _from_method=True, **k)
+
+
 # ---- Table methods -----------------------------------------------------------------------
 
 
@@ -244,6 +331,83 @@ def table_rename(
         what=f"renaming table {self.name!r}",
     )
     _tables.rename_table(self, name)
+
+
+def index_rename(
+    self: sa.Index,
+    name: str,
+    connection: Bindable | None = None,
+    engine: Bindable | None = None,
+    **kw: Any,
+) -> None:
+    """Rename this index; the Index object's name follows.
+
+    PostgreSQL: ``ALTER INDEX [schema.]old RENAME TO new``. MySQL 5.7+/MariaDB 10.5+:
+    ``ALTER TABLE t RENAME INDEX old TO new`` (older: drop and re-create). SQLite: the
+    index is dropped and re-created from its stored ``CREATE INDEX`` text with only the
+    name changed, in one transaction.
+    """
+    warn_ignored("Index.rename()", kw)
+    table = self.table if isinstance(getattr(self, "table", None), sa.Table) else None
+    if table is None:
+        raise InvalidOperationError(
+            f"Index {self.name!r} is not attached to a table: use "
+            "rename_index(name, new_name, table=..., engine=...)"
+        )
+    run_ops(
+        [RenameIndexOp(table_ref(table), str(self.name), name)],
+        table,
+        connection=connection,
+        engine=engine,
+        what=f"renaming index {self.name!r}",
+    )
+    self.name = name  # type: ignore[assignment]
+
+
+def rename_index(
+    index: sa.Index | str,
+    name: str,
+    table: sa.Table | str | None = None,
+    engine: Bindable | None = None,
+    **kw: Any,
+) -> None:
+    """Rename an index (an Index object, or a name with ``table=`` and/or ``engine=``).
+
+    API to :meth:`Index.rename`. With only a name and ``engine=``, the index's table is
+    found by reflection. See :func:`index_rename` for what each dialect does.
+    """
+    connection = kw.pop("connection", None)
+    schema = kw.pop("schema", None)
+    if isinstance(index, sa.Index):
+        index_rename(index, name, connection=connection, engine=engine, **kw)
+        return
+    warn_ignored("rename_index()", kw)
+    if isinstance(table, sa.Table):
+        run_ops(
+            [RenameIndexOp(table_ref(table), index, name)],
+            table,
+            connection=connection,
+            engine=engine,
+            what=f"renaming index {index!r}",
+        )
+        for ix in table.indexes:
+            if ix.name == index:
+                ix.name = name  # type: ignore[assignment]
+        return
+    target = None
+    if not runner.offline_active():
+        target = binding.resolve(
+            connection=connection, engine=engine, table=None, what=f"renaming index {index!r}"
+        )
+    if table is None:
+        if target is None:
+            raise InvalidOperationError(
+                f"rename_index({index!r}) in offline mode needs table= (no reflection)"
+            )
+        from migrate.changeset import introspect
+
+        table = introspect.locate_index(target, index, schema)
+    runner.run([RenameIndexOp(TableRef(table, schema), index, name)], target)
 
 
 def table_deregister(self: sa.Table) -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
 
 from migrate.changeset import ddl
 from migrate.changeset.capabilities import Capabilities
+from migrate.changeset.introspect import TableSnapshot
 from migrate.changeset.ops import (
+    UNCHANGED,
     AddColumnOp,
     AddConstraintOp,
+    AlterColumnOp,
     CreateIndexOp,
     DropColumnOp,
     DropConstraintOp,
@@ -23,6 +27,7 @@ from migrate.changeset.planner import (
     column_for_render,
     python_default_value,
 )
+from migrate.exceptions import InvalidOperationError, NotSupportedError
 
 
 def add_column(p: Plan, op: AddColumnOp, caps: Capabilities, rt: sa.Table) -> None:
@@ -88,3 +93,143 @@ def drop_constraint(p: Plan, op: DropConstraintOp, rt: sa.Table) -> None:
     p.steps.append(
         ddl.DropConstraintByName(op.table, op.constraint_name, op.kind or "", op.cascade)
     )
+
+
+# ---- ALTER COLUMN ------------------------------------------------------------------------
+
+
+def dialect_for(caps: Capabilities) -> Dialect:
+    """A Dialect of the planner's family, to check that types and defaults render."""
+    from migrate.changeset.capabilities import dialect_from_name
+
+    return dialect_from_name("mariadb" if caps.is_mariadb else caps.family)
+
+
+def render_type(type_: sa.types.TypeEngine[Any], caps: Capabilities) -> str:
+    """The type's DDL spelling; a type the dialect cannot render is refused (SPEC §7)."""
+    try:
+        return str(type_.compile(dialect=dialect_for(caps)))
+    except (sa.exc.CompileError, sa.exc.UnsupportedCompilationError) as exc:
+        raise NotSupportedError(
+            f"Type {type_!r} cannot be rendered for {caps.family}: {exc}; "
+            "choose a type this database supports"
+        ) from None
+
+
+def server_default_clause(value: Any) -> sa.DefaultClause | None:
+    """A fresh DefaultClause from what ``server_default=`` accepts (None drops it)."""
+    if value is None:
+        return None
+    if isinstance(value, sa.DefaultClause):
+        return sa.DefaultClause(value.arg)
+    if isinstance(value, (str, sa.sql.ClauseElement)):
+        return sa.DefaultClause(value)
+    raise InvalidOperationError(
+        f"server_default must be a string, text(), a DefaultClause or None, not {value!r}"
+    )
+
+
+def default_text(
+    default: Any, type_: sa.types.TypeEngine[Any], caps: Capabilities
+) -> str | None:
+    """How a server default renders in DDL, to compare an old one with a new one."""
+    if default is None:
+        return None
+    arg = getattr(default, "arg", None)
+    if isinstance(arg, sa.sql.elements.TextClause):
+        return arg.text
+    clause = server_default_clause(default)
+    if clause is None:
+        return None
+    d = dialect_for(caps)
+    holder = sa.Column("x", type_, server_default=clause)
+    return d.ddl_compiler(d, None).get_column_default_string(holder)  # type: ignore[arg-type]
+
+
+def is_autoincrement(col: sa.Column[Any]) -> bool:
+    """Whether the (reflected) column generates its values."""
+    if col.identity is not None or col.autoincrement is True:
+        return True
+    text = default_text_raw(col)
+    return text is not None and text.lower().startswith("nextval(")
+
+
+def default_text_raw(col: sa.Column[Any]) -> str | None:
+    arg = getattr(col.server_default, "arg", None)
+    if arg is None:
+        return None
+    return arg.text if isinstance(arg, sa.sql.elements.TextClause) else str(arg)
+
+
+def alter_changes(op: AlterColumnOp, snap: TableSnapshot, caps: Capabilities) -> dict[str, Any]:
+    """What ``op`` really changes compared with the snapshot's column (no-ops dropped).
+
+    ``server_default`` comes back as a fresh DefaultClause or None.
+    """
+    col = snap.column(op.column_name)
+    assert col is not None, "validate() checks the column exists"
+    out: dict[str, Any] = {}
+    if op.name is not UNCHANGED and op.name != col.name:
+        out["name"] = op.name
+    if op.type is not UNCHANGED:
+        new = render_type(op.type, caps)
+        try:
+            old = render_type(col.type, caps)
+        except NotSupportedError:
+            old = None
+        if new != old:
+            out["type"] = op.type
+    if op.nullable is not UNCHANGED and bool(op.nullable) != bool(col.nullable):
+        out["nullable"] = bool(op.nullable)
+    if op.server_default is not UNCHANGED:
+        new_default = server_default_clause(op.server_default)
+        type_ = out.get("type", col.type)
+        if new_default is None:
+            if col.server_default is not None and col.computed is None:
+                out["server_default"] = None
+        elif default_text(new_default, type_, caps) != default_text(
+            col.server_default, type_, caps
+        ):
+            out["server_default"] = new_default
+    if op.primary_key is not UNCHANGED and bool(op.primary_key) != bool(col.primary_key):
+        out["primary_key"] = bool(op.primary_key)
+    if op.autoincrement is not UNCHANGED and op.autoincrement != "auto":
+        if bool(op.autoincrement) != is_autoincrement(col):
+            out["autoincrement"] = bool(op.autoincrement)
+    return out
+
+
+def type_family(type_: sa.types.TypeEngine[Any]) -> str:
+    """Coarse type family: PostgreSQL casts implicitly within one, needs USING across."""
+    if isinstance(type_, sa.Enum):
+        return "enum"
+    affinity = type_._type_affinity
+    if affinity is None:
+        return type(type_).__name__
+    if issubclass(affinity, (sa.Integer, sa.Numeric)):
+        return "number"
+    return affinity.__name__
+
+
+def primary_key_steps(
+    p: Plan, op: AlterColumnOp, snap: TableSnapshot, rt: sa.Table, make_pk: bool
+) -> None:
+    """Add the column to, or take it out of, the primary key (drop and re-add the PK).
+
+    An unnamed primary key (offline, from a Table object) has PostgreSQL's default
+    name ``<table>_pkey``; MySQL's is always ``PRIMARY``.
+    """
+    pk = snap.table.primary_key
+    pk_name = pk.name if isinstance(pk.name, str) else f"{op.table.name}_pkey"
+    current = [c.name for c in pk.columns]
+    if make_pk:
+        wanted = [*current, op.column_name]
+    else:
+        wanted = [n for n in current if n != op.column_name]
+    if current:
+        p.steps.append(ddl.DropConstraintByName(op.table, pk_name, "primary_key"))
+    if wanted:
+        name = pk.name if isinstance(pk.name, str) and pk.name != "PRIMARY" else None
+        cons = sa.PrimaryKeyConstraint(*wanted, name=name)
+        rt.append_constraint(cons)
+        p.steps.append(sa.schema.AddConstraint(cons))

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
+from typing import Any
 
+import sqlalchemy as sa
+
+from migrate.changeset import ddl
 from migrate.changeset.capabilities import Capabilities
 from migrate.changeset.databases import common
 from migrate.changeset.introspect import TableSnapshot
 from migrate.changeset.ops import (
     AddColumnOp,
     AddConstraintOp,
+    AlterColumnOp,
     CreateIndexOp,
     DropColumnOp,
     DropConstraintOp,
@@ -40,8 +46,73 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
                 common.add_constraint(p, op, rt)
             case DropConstraintOp():
                 common.drop_constraint(p, op, rt)
+            case AlterColumnOp():
+                alter_column(p, op, caps, snap, rt)
             case _:
                 raise NotSupportedError(
                     f"{type(op).__name__} is not supported on MySQL/MariaDB yet"
                 )
     return p
+
+
+def alter_column(
+    p: Plan, op: AlterColumnOp, caps: Capabilities, snap: TableSnapshot, rt: sa.Table
+) -> None:
+    """ONE ``CHANGE COLUMN old <full spec>``, the spec built from the reflected column.
+
+    Everything the caller did not mention is restated as the database has it: type with
+    charset and collation, NULL/NOT NULL, DEFAULT, ON UPDATE, AUTO_INCREMENT, COMMENT,
+    generated expression. A new string type without its own charset/collation keeps the
+    column's. Primary key changes drop and re-add the primary key after the CHANGE.
+    """
+    ch = common.alter_changes(op, snap, caps)
+    if not ch:
+        return
+    if "primary_key" in ch and "name" in ch:
+        raise NotSupportedError(
+            "Changing primary_key and name of a column in one alter is not supported on "
+            "MySQL/MariaDB; rename it first, then change primary_key"
+        )
+    col = rt.c[snap.column(op.column_name).name]  # type: ignore[union-attr]
+    render = col._copy()
+    render.autoincrement = col is rt._autoincrement_column
+    if "name" in ch:
+        render.name = render.key = ch["name"]
+    if "type" in ch:
+        render.type = keep_charset(ch["type"], col.type)
+        if not isinstance(render.type, sa.Integer):
+            render.autoincrement = False
+    if "nullable" in ch:
+        render.nullable = ch["nullable"]
+    if "server_default" in ch:
+        render.server_default = ch["server_default"]
+    if "autoincrement" in ch:
+        render.autoincrement = ch["autoincrement"]
+    if ch.get("primary_key"):
+        render.nullable = False
+    changed = {"primary_key"} != set(ch)
+    if changed:
+        holder = sa.Table(op.table.name, sa.MetaData(), schema=op.table.schema)
+        render.primary_key = bool(render.autoincrement)
+        holder.append_column(render)
+        p.steps.append(ddl.ModifyColumn(op.table, col.name, render))
+    if "primary_key" in ch:
+        common.primary_key_steps(p, op, snap, rt, ch["primary_key"])
+
+
+def keep_charset(
+    new: sa.types.TypeEngine[Any], old: sa.types.TypeEngine[Any]
+) -> sa.types.TypeEngine[Any]:
+    """A string type that names no charset/collation keeps the column's (SPEC §4)."""
+    if not isinstance(new, sa.String) or not isinstance(old, sa.String):
+        return new
+    if getattr(new, "charset", None) or getattr(new, "collation", None):
+        return new
+    charset = getattr(old, "charset", None)
+    collation = getattr(old, "collation", None)
+    if not charset and not collation:
+        return new
+    kept = copy.copy(new)  # a render copy; the caller's type object is never changed
+    kept.charset = charset  # type: ignore[attr-defined]
+    kept.collation = collation
+    return kept
