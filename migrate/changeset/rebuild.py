@@ -283,6 +283,9 @@ class RebuildPlan:
     copies: int = 0
     #: other tables whose foreign keys reference this one
     child_tables: list[str] = field(default_factory=list)
+    #: the table (old or new) has a foreign key to itself; with foreign keys on, the
+    #: new table would be a child of the old one while both exist
+    self_referencing: bool = False
     #: the new table as created (under ``temp_name``, old column names), None if no-op
     new_table: ParsedTable | None = None
     #: indexes that vanish because a column they need was dropped
@@ -354,9 +357,16 @@ def _signature_clause(col: str, c: ColumnClause) -> Signature | None:
 
 
 def _render_literal(value: Any, type_: sa.types.TypeEngine[Any]) -> str:
-    return str(
-        sa.literal(value, type_).compile(dialect=_DIALECT, compile_kwargs={"literal_binds": True})
-    )
+    try:
+        return str(
+            sa.literal(value, type_).compile(
+                dialect=_DIALECT, compile_kwargs={"literal_binds": True}
+            )
+        )
+    except sa.exc.CompileError as e:
+        raise InvalidOperationError(
+            f"cannot write the default {value!r} of type {type_} as an SQLite literal: {e}"
+        ) from e
 
 
 def _render_expr(expr: Any) -> str:
@@ -973,6 +983,11 @@ class _Planner:
             or any(c.references for c in (*old.columns, *new.columns))
         )
         children = list(schema.children)
+        refs = [k.ref_table for k in (*old.constraints, *new.constraints) if k.ref_table] + [
+            significant(tokenize(c.references))[1].name
+            for c in (*old.columns, *new.columns)
+            if c.references
+        ]
         return RebuildPlan(
             table=old.name,
             temp_name=temp_name,
@@ -982,6 +997,7 @@ class _Planner:
             legacy_alter_table=True,
             copies=1,
             child_tables=children,
+            self_referencing=any(_same(r, old.name) for r in refs),
             new_table=new,
             dropped_indexes=list(self.dropped_indexes),
         )
@@ -1072,12 +1088,13 @@ def run_plan_on_connection(conn: sa.Connection, plan: RebuildPlan, *, commit: bo
             conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             fk_switched = True
         else:
-            if plan.child_tables:
+            if plan.child_tables or plan.self_referencing:
+                who = ", ".join(plan.child_tables) if plan.child_tables else plan.table
                 raise InvalidOperationError(
                     f"cannot rebuild {plan.table!r} inside a transaction with "
-                    f"PRAGMA foreign_keys=ON: tables {', '.join(plan.child_tables)} reference it "
-                    "and dropping the old table would fire their ON DELETE actions; run the "
-                    "change outside a transaction (SQLite ignores PRAGMA foreign_keys inside one)"
+                    f"PRAGMA foreign_keys=ON: tables {who} reference it and dropping the old "
+                    "table would fire their ON DELETE actions; run the change outside a "
+                    "transaction (SQLite ignores PRAGMA foreign_keys inside one)"
                 )
     savepoint = "_migrate_rebuild"
     try:

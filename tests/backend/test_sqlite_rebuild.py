@@ -641,3 +641,36 @@ def test_failure_at_each_statement_leaves_the_database_as_it_was(tmp_path: Path)
     rebuild(e, "t", *ops)
     assert rows(e, "SELECT count(*) FROM kid") == [(2,)]
     e.dispose()
+
+
+SELF_REF = [
+    "CREATE TABLE node (id INTEGER PRIMARY KEY, "
+    "parent INTEGER REFERENCES node(id) ON DELETE CASCADE, label TEXT)",
+    "INSERT INTO node VALUES (1, NULL, 'root'), (2, 1, 'a'), (3, 2, 'b')",
+]
+
+
+def test_self_referencing_table_keeps_its_rows_with_foreign_keys_on(tmp_path: Path) -> None:
+    e = fk_engine(tmp_path)
+    setup(e, *SELF_REF)
+    before = rows(e, "SELECT rowid, * FROM node ORDER BY id")
+    p = rebuild(e, "node", AlterColumnOp(T("node"), "label", nullable=False))
+    assert p.self_referencing and p.child_tables == []
+    assert rows(e, "SELECT rowid, * FROM node ORDER BY id") == before
+    e.dispose()
+
+
+def test_self_referencing_table_in_the_callers_transaction_is_refused(tmp_path: Path) -> None:
+    e = fk_engine(tmp_path)
+    setup(e, *SELF_REF)
+    before = everything(e)
+    with e.connect() as c:
+        c.exec_driver_sql("INSERT INTO node VALUES (4, 1, 'c')")
+        p = plan_rebuild(
+            read_sqlite_schema(c, "node"), [AlterColumnOp(T("node"), "label", nullable=False)]
+        )
+        with pytest.raises(InvalidOperationError, match="node"):
+            run_plan_on_connection(c, p, commit=False)
+        c.rollback()
+    assert everything(e) == before
+    e.dispose()
