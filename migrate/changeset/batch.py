@@ -12,6 +12,7 @@ clauses become one ``ALTER TABLE`` where the database allows.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,8 +21,12 @@ import sqlalchemy as sa
 
 from migrate.changeset import _tables, binding, runner
 from migrate.changeset.binding import Bindable
+from migrate.changeset.delta import (
+    DIALECT_PREFIXES,
+    normalise_type,
+    server_default_clause,
+)
 from migrate.changeset.ops import (
-    UNCHANGED,
     AddColumnOp,
     AddConstraintOp,
     AlterColumnOp,
@@ -52,10 +57,11 @@ class BatchOperations:
         self.ops.append(DropColumnOp(self.table, name))
 
     def alter_column(self, name: str, **changes: Any) -> None:
-        """Change column ``name``: the keywords of :meth:`Column.alter`."""
-        import warnings
-
-        unknown = sorted(set(changes) - set(_ALTER_KEYS) - {"postgresql_using"})
+        """Change column ``name``: the keywords of :meth:`Column.alter` (no ``default=``)."""
+        options = tuple(
+            sorted((k, v) for k, v in changes.items() if k.startswith(DIALECT_PREFIXES))
+        )
+        unknown = sorted(set(changes) - set(_ALTER_KEYS) - {k for k, _ in options})
         if unknown:
             warnings.warn(
                 f"alter_column({name!r}) ignored keyword argument(s): {', '.join(unknown)}",
@@ -63,9 +69,10 @@ class BatchOperations:
                 stacklevel=2,
             )
         fields: dict[str, Any] = {k: changes[k] for k in _ALTER_KEYS if k in changes}
-        if isinstance(fields.get("type"), type):
-            fields["type"] = fields["type"]()
-        options = tuple((k, v) for k, v in changes.items() if k == "postgresql_using")
+        if "type" in fields:
+            fields["type"] = normalise_type(fields["type"])
+        if "server_default" in fields:
+            fields["server_default"] = server_default_clause(fields["server_default"])
         if not fields and not options:
             raise InvalidOperationError(f"alter_column({name!r}) names no change")
         self.ops.append(AlterColumnOp(self.table, name, dialect_options=options, **fields))
@@ -129,14 +136,12 @@ def _follow(table: sa.Table, ops: list[Op]) -> None:
     for op in ops:
         match op:
             case AddColumnOp():
+                _tables.forget_alias(table, op.column.key)
                 table.append_column(op.column, replace_existing=True)
             case DropColumnOp():
                 _tables.remove_column(table, op.column_name)
-            case AlterColumnOp() if op.name is not UNCHANGED and op.column_name in table.c:
-                col = table.c[op.column_name]
-                col.name = col.key = op.name
-                table._columns.remove(col)
-                table.append_column(col)
+            case AlterColumnOp() if op.column_name in table.c:
+                _tables.alter_column(table, table.c[op.column_name], op.changes())
             case CreateIndexOp():
                 sa.Index(op.name, *[table.c[c] for c in op.columns], unique=op.unique)
             case DropIndexOp():

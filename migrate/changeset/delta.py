@@ -35,13 +35,13 @@ EXTRA_KEYS = ("default",)
 DIALECT_PREFIXES = ("postgresql_", "mysql_", "mariadb_", "sqlite_")
 
 
-def _normalise_type(value: Any) -> Any:
+def normalise_type(value: Any) -> Any:
     if isinstance(value, type) and issubclass(value, sa.types.TypeEngine):
         return value()
     return value
 
 
-def _server_default(value: Any) -> Any:
+def server_default_clause(value: Any) -> Any:
     """What ``server_default=`` accepts, as a DefaultClause (None stays None)."""
     if value is None or isinstance(value, sa.schema.FetchedValue):
         return value
@@ -62,7 +62,7 @@ def defaults_equal(a: Any, b: Any) -> bool:
 
 def types_equal(old: sa.types.TypeEngine[Any], new: sa.types.TypeEngine[Any]) -> bool:
     """Legacy comparison: same class, and for strings the same length."""
-    old, new = _normalise_type(old), _normalise_type(new)
+    old, new = normalise_type(old), normalise_type(new)
     if old.__class__ != new.__class__:
         return False
     if isinstance(new, sa.String):
@@ -295,9 +295,9 @@ class ColumnDelta(MutableMapping[str, Any]):
             )
             diffs = {key: value for key, value in diffs.items() if key not in unknown}
         if "type" in diffs:
-            diffs["type"] = _normalise_type(diffs["type"])
+            diffs["type"] = normalise_type(diffs["type"])
         if "server_default" in diffs:
-            diffs["server_default"] = _server_default(diffs["server_default"])
+            diffs["server_default"] = server_default_clause(diffs["server_default"])
         if "default" in diffs:
             diffs["default"] = _python_default(diffs["default"])
         self.diffs = diffs

@@ -17,9 +17,12 @@ from sqlalchemy.sql.ddl import ExecutableDDLElement
 from migrate.changeset.capabilities import Capabilities
 from migrate.changeset.introspect import TableSnapshot
 from migrate.changeset.ops import (
+    UNCHANGED,
     AddColumnOp,
     AlterColumnOp,
+    CreateIndexOp,
     DropColumnOp,
+    DropIndexOp,
     Op,
     RenameTableOp,
 )
@@ -27,6 +30,7 @@ from migrate.exceptions import (
     DuplicateObjectError,
     InvalidOperationError,
     NoSuchColumnError,
+    NoSuchObjectError,
 )
 
 log = logging.getLogger("migrate.changeset")
@@ -64,10 +68,38 @@ def plan(
     validate(ops, snap)
     from migrate.changeset.databases import planner_for
 
+    if batch:
+        ops = coalesce_alters(ops)
     p = planner_for(caps).plan(ops, caps, snap)
     if batch and caps.multi_clause_alter:
         p.steps = merge_clauses(p.steps, caps)
     return p
+
+
+def coalesce_alters(ops: Sequence[Op]) -> list[Op]:
+    """Merge back-to-back alters of one column into one op (later changes win).
+
+    ``alter_column("a", type=...)`` then ``rename_column("a", "b")`` (or an alter of "b"
+    after a rename to "b") is one column change: MySQL restates the whole column once,
+    PostgreSQL puts every clause in one statement.
+    """
+    out: list[Op] = []
+    for op in ops:
+        prev = out[-1] if out else None
+        if isinstance(op, AlterColumnOp) and isinstance(prev, AlterColumnOp):
+            current = prev.column_name if prev.name is UNCHANGED else prev.name
+            if op.column_name.lower() == current.lower():
+                fields = {**prev.changes(), **op.changes()}
+                options = dict(prev.dialect_options) | dict(op.dialect_options)
+                out[-1] = AlterColumnOp(
+                    prev.table,
+                    prev.column_name,
+                    dialect_options=tuple(sorted(options.items())),
+                    **fields,
+                )
+                continue
+        out.append(op)
+    return out
 
 
 def needs(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> frozenset[str]:
@@ -138,8 +170,10 @@ def merge_clauses(steps: list[Step], caps: Capabilities) -> list[Step]:
         if run and (step.table != run[0].table or (touches and touches.lower() in added)):
             flush()
         run.append(step)
-        if adds:
-            added.add(adds.lower())
+        # a column added or changed in this run: another clause on it starts a new statement
+        for name in (adds, touches):
+            if name:
+                added.add(name.lower())
     flush()
     return merged
 
@@ -147,6 +181,7 @@ def merge_clauses(steps: list[Step], caps: Capabilities) -> list[Step]:
 def validate(ops: Sequence[Op], snap: TableSnapshot) -> None:
     """Refuse bad input that every dialect would refuse, before anything runs."""
     names = {c.name.lower() for c in snap.table.columns}
+    indexes = {i.name for i in snap.table.indexes if i.name}
     table = snap.ref.fullname
     for op in ops:
         if isinstance(op, AddColumnOp):
@@ -197,6 +232,26 @@ def validate(ops: Sequence[Op], snap: TableSnapshot) -> None:
                     )
                 names.discard(op.column_name.lower())
                 names.add(new.lower())
+        elif isinstance(op, CreateIndexOp):
+            for name in op.columns:
+                if name.lower() not in names:
+                    raise NoSuchColumnError(
+                        f"Cannot create index {op.name!r} on table {table!r}: it has no "
+                        f"column {name!r}"
+                    )
+            if op.name in indexes:
+                raise DuplicateObjectError(
+                    f"Table {table!r} already has an index {op.name!r}; drop it first or "
+                    "choose another name"
+                )
+            indexes.add(op.name)
+        elif isinstance(op, DropIndexOp):
+            if not snap.offline and op.index_name not in indexes:
+                raise NoSuchObjectError(
+                    f"Table {table!r} has no index {op.index_name!r} "
+                    f"(indexes: {', '.join(sorted(indexes)) or 'none'})"
+                )
+            indexes.discard(op.index_name)
 
 
 # ---- helpers shared by the dialect planners ---------------------------------------------

@@ -249,6 +249,7 @@ def column_create(
     run_ops(ops, table, connection=connection, engine=engine, what=f"adding column {self.name!r}")
 
     if not table.c.contains_column(self):
+        _tables.forget_alias(table, self.key)
         table.append_column(self, replace_existing=True)
     if index_name:
         sa.Index(index_name, self)

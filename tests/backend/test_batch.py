@@ -60,3 +60,20 @@ def test_with_table_object_follows(engine: sa.Engine) -> None:
     assert list(users.c.keys()) == ["id", "email"]
     assert column_names(engine, "users") == ["id", "email"]
     assert rows(engine, "users") == [(i, None) for i in (1, 2, 3)]
+
+
+def test_alter_and_rename_columns_with_table_object(engine: sa.Engine) -> None:
+    users = make_users(engine)
+    with alter_table(users) as t:
+        t.alter_column("name", type=sa.String(80), server_default="anon")
+        t.rename_column("name", "full_name")
+    assert users.c.full_name is users.c.name  # the old key keeps resolving
+    assert isinstance(users.c.full_name.type, sa.String) and users.c.full_name.type.length == 80
+    info = {c["name"]: c for c in sa.inspect(engine).get_columns("users")}
+    assert list(info) == ["id", "full_name"]
+    assert "anon" in str(info["full_name"]["default"])
+    assert info["full_name"]["type"].length == 80
+    assert rows(engine, "users") == [(i, f"u{i}") for i in (1, 2, 3)]
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO users (id) VALUES (9)"))
+    assert rows(engine, "users")[-1] == (9, "anon")
