@@ -72,6 +72,7 @@ def constraint_create(self: sa.Constraint, *a: Any, **kw: Any) -> sa.Constraint:
             connection=connection, engine=engine, table=table, what="creating a constraint"
         )
     runner.run([AddConstraintOp(ref, self)], target, table=table)
+    _attach(self, table)
     return self
 
 
@@ -95,7 +96,56 @@ def constraint_drop(
         )
     op = DropConstraintOp(ref, name, constraint_kind(self), cascade, self)
     runner.run([op], target, table=table)
+    _detach(self, table)
     return self
+
+
+def _attach(cons: sa.Constraint, table: sa.Table) -> None:
+    """After a successful create: the Table object has the constraint."""
+    if cons not in table.constraints:
+        table.append_constraint(cons)
+
+
+def _detach(cons: sa.Constraint, table: sa.Table) -> None:
+    """After a successful drop: the Table object no longer has it (nor a twin of it)."""
+    kind = constraint_kind(cons)
+    names = [c.name.lower() for c in getattr(cons, "columns", ())]
+    for other in list(table.constraints):
+        if other is not cons and constraint_kind_or_none(other) != kind:
+            continue
+        twin = other is cons or (
+            isinstance(cons.name, str)
+            and isinstance(other.name, str)
+            and cons.name.lower() == other.name.lower()
+        )
+        if not twin and kind != "check":
+            twin = [c.name.lower() for c in getattr(other, "columns", ())] == names
+        if twin:
+            _remove(other, table)
+
+
+def constraint_kind_or_none(cons: sa.Constraint) -> str | None:
+    try:
+        return constraint_kind(cons)
+    except InvalidConstraintError:
+        return None
+
+
+def _remove(cons: sa.Constraint, table: sa.Table) -> None:
+    if isinstance(cons, sa.PrimaryKeyConstraint):
+        if cons is not table.primary_key:
+            table.constraints.discard(cons)
+            return
+        for col in cons.columns:
+            col.primary_key = False
+        empty = sa.PrimaryKeyConstraint()
+        empty._set_parent(table)
+        return
+    table.constraints.discard(cons)
+    if isinstance(cons, sa.ForeignKeyConstraint):
+        for fk in cons.elements:
+            table.foreign_keys.discard(fk)
+            fk.parent.foreign_keys.discard(fk)
 
 
 class ConstraintChangeset:

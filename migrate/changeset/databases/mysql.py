@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from migrate.changeset import ddl
 from migrate.changeset.capabilities import Capabilities
 from migrate.changeset.databases import common
+from migrate.changeset.databases.constraints import ConstraintBook
 from migrate.changeset.introspect import TableSnapshot
 from migrate.changeset.ops import (
     AddColumnOp,
@@ -21,6 +22,7 @@ from migrate.changeset.ops import (
     DropConstraintOp,
     DropIndexOp,
     Op,
+    RenameIndexOp,
     RenameTableOp,
 )
 from migrate.changeset.planner import Plan, render_table
@@ -30,12 +32,13 @@ from migrate.exceptions import NotSupportedError
 def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
     p = Plan()
     rt = render_table(snap)
+    book = ConstraintBook(ops, caps, snap)
     for op in ops:
         match op:
             case AddColumnOp():
                 common.add_column(p, op, caps, rt)
             case DropColumnOp():
-                common.drop_column(p, op, rt)
+                book.drop_column(p, op, rt)
             case RenameTableOp():
                 common.rename_table(p, op)
             case CreateIndexOp():
@@ -43,15 +46,18 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
             case DropIndexOp():
                 common.drop_index(p, op, rt)
             case AddConstraintOp():
-                common.add_constraint(p, op, rt)
+                book.add(p, op, rt)
             case DropConstraintOp():
-                common.drop_constraint(p, op, rt)
+                book.drop(p, op, rt)
+            case RenameIndexOp():
+                book.rename_index(p, op, rt)
             case AlterColumnOp():
                 alter_column(p, op, caps, snap, rt)
             case _:
                 raise NotSupportedError(
                     f"{type(op).__name__} is not supported on MySQL/MariaDB yet"
                 )
+    book.finish(p)
     return p
 
 
