@@ -34,6 +34,7 @@ Decisions, so that a rebuild loses nothing:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import Counter
 from collections.abc import Sequence
@@ -68,6 +69,7 @@ from migrate.changeset.sqlite_schema import (
     parse_create_index,
     parse_create_table,
     parse_table_constraint,
+    qualify_create,
     quote,
     quote_string,
     references_identifier,
@@ -153,6 +155,8 @@ class SqliteTableSchema:
     sequence: int | None = None
     #: every name in ``sqlite_master``, lower case (to pick a free temporary name)
     object_names: frozenset[str] = frozenset()
+    #: the attached database the table lives in (``None``: ``main``)
+    schema: str | None = None
 
     @property
     def children(self) -> tuple[str, ...]:
@@ -172,6 +176,7 @@ class SqliteTableSchema:
         views: Sequence[str] = (),
         child_foreign_keys: Sequence[ForeignKeyRow] = (),
         object_names: Sequence[str] = (),
+        schema: str | None = None,
     ) -> SqliteTableSchema:
         """A schema from DDL text alone (tests, offline planning)."""
         parsed = parse_create_table(table_sql)
@@ -193,27 +198,33 @@ class SqliteTableSchema:
             views=tuple(obj("view", s) for s in views),
             child_foreign_keys=tuple(child_foreign_keys),
             object_names=frozenset(n.lower() for n in object_names),
+            schema=schema,
         )
 
 
-def read_sqlite_schema(conn: sa.Connection, table: str) -> SqliteTableSchema:
+def read_sqlite_schema(
+    conn: sa.Connection, table: str, schema: str | None = None
+) -> SqliteTableSchema:
     """Read one table's schema on *conn* (call it inside the transaction that will rebuild).
 
-    Raises :class:`~migrate.exceptions.NoSuchTableError` when there is no such table.
+    *schema* names an attached database (``None``: ``main``). Raises
+    :class:`~migrate.exceptions.NoSuchTableError` when there is no such table.
     """
+    q = f"{quote(schema)}." if schema else ""
 
     def rows(sql: str, *params: Any) -> list[Any]:
         return list(conn.exec_driver_sql(sql, params).fetchall())
 
     found = rows(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
+        f"SELECT name, sql FROM {q}sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
         table,
     )
     if not found:
-        raise NoSuchTableError(f"SQLite has no table named {table!r}")
+        where = f" in database {schema!r}" if schema else ""
+        raise NoSuchTableError(f"SQLite has no table named {table!r}{where}")
     name, sql = found[0][0], found[0][1]
     parsed = parse_create_table(sql)
-    master = rows("SELECT type, name, tbl_name, sql FROM sqlite_master")
+    master = rows(f"SELECT type, name, tbl_name, sql FROM {q}sqlite_master")
     indexes, triggers, views = [], [], []
     for kind, oname, tbl, osql in master:
         if osql is None:
@@ -226,14 +237,14 @@ def read_sqlite_schema(conn: sa.Connection, table: str) -> SqliteTableSchema:
             views.append(SqliteObject(kind, oname, osql))
     xinfo = tuple(
         XInfoColumn(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6])
-        for r in rows(f"PRAGMA table_xinfo({quote(name)})")
+        for r in rows(f"PRAGMA {q}table_xinfo({quote(name)})")
     )
     fks: list[ForeignKeyRow] = []
     children: list[ForeignKeyRow] = []
     for kind, oname, _tbl, _osql in master:
         if kind != "table" or oname.startswith("sqlite_"):
             continue
-        for r in rows(f"PRAGMA foreign_key_list({quote(oname)})"):
+        for r in rows(f"PRAGMA {q}foreign_key_list({quote(oname)})"):
             fk = ForeignKeyRow(oname, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
             if oname.lower() == name.lower():
                 fks.append(fk)
@@ -241,7 +252,7 @@ def read_sqlite_schema(conn: sa.Connection, table: str) -> SqliteTableSchema:
                 children.append(fk)
     sequence: int | None = None
     if any(m[0] == "table" and m[1] == "sqlite_sequence" for m in master):
-        seq = rows("SELECT seq FROM sqlite_sequence WHERE name = ? COLLATE NOCASE", name)
+        seq = rows(f"SELECT seq FROM {q}sqlite_sequence WHERE name = ? COLLATE NOCASE", name)
         sequence = int(seq[0][0]) if seq else None
     return SqliteTableSchema(
         name=name,
@@ -255,6 +266,7 @@ def read_sqlite_schema(conn: sa.Connection, table: str) -> SqliteTableSchema:
         child_foreign_keys=tuple(children),
         sequence=sequence,
         object_names=frozenset(m[1].lower() for m in master),
+        schema=schema,
     )
 
 
@@ -286,6 +298,8 @@ class RebuildPlan:
     #: the table (old or new) has a foreign key to itself; with foreign keys on, the
     #: new table would be a child of the old one while both exist
     self_referencing: bool = False
+    #: the attached database of ``table`` (``None``: ``main``); qualifies the pragmas too
+    schema: str | None = None
     #: the new table as created (under ``temp_name``, old column names), None if no-op
     new_table: ParsedTable | None = None
     #: indexes that vanish because a column they need was dropped
@@ -937,8 +951,10 @@ class _Planner:
                 n += 1
                 temp_name = f"_migrate_tmp{n}_{old.name}"
         new = old.replace(columns=[c.defn for c in self.cols], constraints=self.constraints)
-        stmts: list[str] = [f"DROP VIEW {quote(v.name)}" for v in schema.views]
-        stmts.append(render_create_table(new, temp_name))
+        q = f"{quote(schema.schema)}." if schema.schema else ""
+        qual = schema.schema
+        stmts: list[str] = [f"DROP VIEW {q}{quote(v.name)}" for v in schema.views]
+        stmts.append(render_create_table(dataclasses.replace(new, schema=qual), temp_name))
 
         target: list[str] = []
         select: list[str] = []
@@ -960,22 +976,23 @@ class _Planner:
                 select.insert(0, alias)
         if target:
             stmts.append(
-                f"INSERT INTO {quote(temp_name)} ({', '.join(target)}) "
-                f"SELECT {', '.join(select)} FROM {quote(old.name)}"
+                f"INSERT INTO {q}{quote(temp_name)} ({', '.join(target)}) "
+                f"SELECT {', '.join(select)} FROM {q}{quote(old.name)}"
             )
         if old.autoincrement and new.autoincrement:
-            stmts.append(f"DELETE FROM sqlite_sequence WHERE name = {quote_string(temp_name)}")
+            seq = f"{q}sqlite_sequence"
+            stmts.append(f"DELETE FROM {seq} WHERE name = {quote_string(temp_name)}")
             stmts.append(
-                f"INSERT INTO sqlite_sequence (name, seq) SELECT {quote_string(temp_name)}, seq "
-                f"FROM sqlite_sequence WHERE name = {quote_string(old.name)}"
+                f"INSERT INTO {seq} (name, seq) SELECT {quote_string(temp_name)}, seq "
+                f"FROM {seq} WHERE name = {quote_string(old.name)}"
             )
-        stmts.append(f"DROP TABLE {quote(old.name)}")
-        stmts.append(f"ALTER TABLE {quote(temp_name)} RENAME TO {quote(old.name)}")
-        stmts.extend(ix.sql for ix in self.indexes if ix.namespace == "old")
-        stmts.extend(t.sql for t in schema.triggers)
-        stmts.extend(v.sql for v in schema.views)
-        stmts.extend(self.rename_statements())
-        stmts.extend(ix.sql for ix in self.indexes if ix.namespace == "new")
+        stmts.append(f"DROP TABLE {q}{quote(old.name)}")
+        stmts.append(f"ALTER TABLE {q}{quote(temp_name)} RENAME TO {quote(old.name)}")
+        stmts.extend(qualify_create(ix.sql, qual) for ix in self.indexes if ix.namespace == "old")
+        stmts.extend(qualify_create(t.sql, qual) for t in schema.triggers)
+        stmts.extend(qualify_create(v.sql, qual) for v in schema.views)
+        stmts.extend(self.rename_statements(q))
+        stmts.extend(qualify_create(ix.sql, qual) for ix in self.indexes if ix.namespace == "new")
 
         has_fks = bool(
             schema.child_foreign_keys
@@ -998,26 +1015,24 @@ class _Planner:
             copies=1,
             child_tables=children,
             self_referencing=any(_same(r, old.name) for r in refs),
+            schema=qual,
             new_table=new,
             dropped_indexes=list(self.dropped_indexes),
         )
 
-    def rename_statements(self) -> list[str]:
+    def rename_statements(self, q: str) -> list[str]:
         moves = [(c.temp, c.final) for c in self.cols if c.temp != c.final]
         if not moves:
             return []
-        table = quote(self.old.name)
+        table = q + quote(self.old.name)
         current = {c.temp.lower() for c in self.cols}
 
         def stmt(a: str, b: str) -> str:
             return f"ALTER TABLE {table} RENAME COLUMN {quote(a)} TO {quote(b)}"
 
-        # a direct rename would collide (swaps, chains): go through unique names first
-        sources = {a.lower() for a, _ in moves}
-        collide = any(
-            b.lower() in current and b.lower() not in {a.lower()} for a, b in moves
-        ) and any(b.lower() in sources for _a, b in moves)
-        if not collide:
+        # a target that is still some column's name (swaps, chains, case changes):
+        # go through unused names first
+        if not any(b.lower() in current for _a, b in moves):
             return [stmt(a, b) for a, b in moves]
         out: list[str] = []
         parked = []
@@ -1050,10 +1065,12 @@ def plan_rebuild(
 # running a plan (the reference procedure the runner follows)
 
 
-def _fk_violations(conn: sa.Connection, tables: Sequence[str]) -> list[tuple[Any, ...]]:
+def _fk_violations(conn: sa.Connection, plan: RebuildPlan) -> list[tuple[Any, ...]]:
+    q = f"{quote(plan.schema)}." if plan.schema else ""
     out: list[tuple[Any, ...]] = []
-    for t in tables:
-        out.extend(tuple(r) for r in conn.exec_driver_sql(f"PRAGMA foreign_key_check({quote(t)})"))
+    for t in plan.fk_check_tables:
+        pragma = f"PRAGMA {q}foreign_key_check({quote(t)})"
+        out.extend(tuple(r) for r in conn.exec_driver_sql(pragma))
     return out
 
 
@@ -1110,10 +1127,10 @@ def run_plan_on_connection(conn: sa.Connection, plan: RebuildPlan, *, commit: bo
         try:
             for stmt in plan.statements:
                 conn.exec_driver_sql(stmt)
-            after = _fk_violations(conn, plan.fk_check_tables)
+            after = _fk_violations(conn, plan)
             if after:
                 conn.exec_driver_sql(f"ROLLBACK TO {savepoint}")
-                before = Counter(_fk_violations(conn, plan.fk_check_tables))
+                before = Counter(_fk_violations(conn, plan))
                 new = Counter(after) - before
                 if new:
                     rows = ", ".join(

@@ -704,6 +704,29 @@ def render_create_table(parsed: ParsedTable, name: str | None = None) -> str:
     return sql
 
 
+def qualify_create(sql: str, schema: str | None) -> str:
+    """Prefix the object name of a ``CREATE TABLE/INDEX/TRIGGER/VIEW`` with ``"schema".``.
+
+    Text stored in an attached database's ``sqlite_master`` names no schema; re-running it
+    on the same connection must say which database it belongs to. Already qualified
+    names and ``schema=None`` leave *sql* unchanged.
+    """
+    if not schema:
+        return sql
+    cur = _Cursor(sql)
+    cur.expect("CREATE")
+    while cur.accept("UNIQUE") or cur.accept("TEMP") or cur.accept("TEMPORARY"):
+        pass
+    kind = cur.next()
+    if kind.upper not in ("TABLE", "INDEX", "TRIGGER", "VIEW"):
+        raise SqlParseError(f"not a CREATE TABLE/INDEX/TRIGGER/VIEW: {sql!r}")
+    cur.accept("IF", "NOT", "EXISTS")
+    name = cur.next()
+    if cur.at_punct("."):
+        return sql
+    return sql[: name.start] + quote(schema) + "." + sql[name.start :]
+
+
 # ---------------------------------------------------------------------------
 # CREATE INDEX
 
@@ -878,6 +901,7 @@ __all__ = [
     "parse_create_index",
     "parse_create_table",
     "parse_table_constraint",
+    "qualify_create",
     "quote",
     "quote_string",
     "references_identifier",

@@ -674,3 +674,45 @@ def test_self_referencing_table_in_the_callers_transaction_is_refused(tmp_path: 
         c.rollback()
     assert everything(e) == before
     e.dispose()
+
+
+def test_a_table_in_an_attached_database(db: sa.Engine, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+
+    @sa.event.listens_for(db, "connect")
+    def _attach(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute(f"ATTACH DATABASE '{other}' AS other_schema")
+
+    setup(
+        db,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)",  # same name in main: untouched
+        "CREATE TABLE other_schema.t (id INTEGER PRIMARY KEY AUTOINCREMENT, a TEXT, b INT)",
+        "CREATE INDEX other_schema.ix_t_a ON t (a, b)",
+        "CREATE TRIGGER other_schema.tr AFTER INSERT ON t BEGIN SELECT NEW.a; END",
+        "CREATE VIEW other_schema.v AS SELECT a FROM t",
+        "CREATE TABLE other_schema.kid (tid INTEGER REFERENCES t(id) ON DELETE CASCADE)",
+        "INSERT INTO other_schema.t (a, b) VALUES ('x', 1), ('y', 2)",
+        "INSERT INTO other_schema.kid VALUES (1), (2)",
+        "INSERT INTO main.t VALUES (1, 'main')",
+    )
+    main_before = everything(db)
+    with db.connect() as c:
+        p = plan_rebuild(
+            read_sqlite_schema(c, "t", schema="other_schema"),
+            [AlterColumnOp(T("t"), "a", name="aa"), DropColumnOp(T("t"), "b")],
+        )
+        run_plan_on_connection(c, p)
+    assert everything(db) == main_before
+    with db.connect() as c:
+        objs = {
+            r[0]: r[1]
+            for r in c.exec_driver_sql("SELECT name, sql FROM other_schema.sqlite_master")
+        }
+        assert objs["ix_t_a"] == 'CREATE INDEX "ix_t_a" ON "t" ("aa")'
+        assert 'NEW."aa"' in objs["tr"] and 'SELECT "aa" FROM t' in objs["v"]
+        assert list(c.exec_driver_sql("SELECT id, aa FROM other_schema.t")) == [
+            (1, "x"),
+            (2, "y"),
+        ]
+        assert list(c.exec_driver_sql("SELECT * FROM other_schema.kid")) == [(1,), (2,)]
+        assert list(c.exec_driver_sql("SELECT * FROM other_schema.sqlite_sequence")) == [("t", 2)]

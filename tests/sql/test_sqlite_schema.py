@@ -14,6 +14,7 @@ from migrate.changeset.sqlite_schema import (
     parse_create_index,
     parse_create_table,
     parse_table_constraint,
+    qualify_create,
     quote,
     references_identifier,
     rename_identifier,
@@ -242,3 +243,24 @@ def test_identifier_helpers() -> None:
     assert unquote('"a""b"') == 'a"b' and unquote("[a b]") == "a b" and unquote("`a``b`") == "a`b"
     assert quote('a"b') == '"a""b"'
     assert normalized('UNIQUE ("A", b)') == normalized("unique (a, [B])")
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("CREATE INDEX ix ON t (a)", 'CREATE INDEX "s x".ix ON t (a)'),
+        (
+            "CREATE UNIQUE INDEX IF NOT EXISTS [ix] ON t (a)",
+            'CREATE UNIQUE INDEX IF NOT EXISTS "s x".[ix] ON t (a)',
+        ),
+        (
+            "create trigger tr after insert on t begin select 1; end",
+            'create trigger "s x".tr after insert on t begin select 1; end',
+        ),
+        ("CREATE VIEW v AS SELECT 1", 'CREATE VIEW "s x".v AS SELECT 1'),
+        ("CREATE VIEW main.v AS SELECT 1", "CREATE VIEW main.v AS SELECT 1"),
+    ],
+)
+def test_qualify_create_names_the_attached_database(sql: str, expected: str) -> None:
+    assert qualify_create(sql, "s x") == expected
+    assert qualify_create(sql, None) == sql
