@@ -515,14 +515,31 @@ class _Planner:
         return rename_identifiers(sql, mapping) if mapping else sql
 
     def all_signatures(self) -> list[tuple[Signature, str | None, str]]:
+        """Every constraint as (signature, name, text); plain unique indexes count as UNIQUE.
+
+        On SQLite a UNIQUE constraint added to an existing table is often a unique index
+        (SQLite's ADD COLUMN cannot add one; sqlalchemy-migrate 0.13 always did that).
+        """
         out: list[tuple[Signature, str | None, str]] = []
+        for ix in self.indexes:
+            p = ix.parsed
+            plain = all(c.column is not None for c in p.columns) and p.where is None
+            names = [c.column for c in p.columns if c.column is not None]
+            if ix.namespace == "new":
+                names = [self.col(n).temp if self.has_col(n) else n for n in names]
+            sig: Signature = (
+                ("unique", tuple(n.lower() for n in names))
+                if p.unique and plain
+                else ("index", ix.name.lower())
+            )
+            out.append((sig, ix.name, ix.sql))
         for k in self.constraints:
             out.append((_signature_table(k), k.name, k.text))
         for c in self.cols:
             for cl in c.defn.clauses:
-                sig = _signature_clause(c.temp, cl)
-                if sig is not None:
-                    out.append((sig, cl.name, cl.text))
+                csig = _signature_clause(c.temp, cl)
+                if csig is not None:
+                    out.append((csig, cl.name, cl.text))
         return out
 
     # --- operations ----------------------------------------------------------

@@ -345,3 +345,17 @@ def test_populate_default_false_leaves_the_column_to_the_database() -> None:
         'DROP TABLE "t"',
         'ALTER TABLE "x" RENAME TO "t"',
     ]
+
+
+def test_unique_index_counts_as_a_unique_constraint() -> None:
+    s = SqliteTableSchema.from_sql(
+        "CREATE TABLE t (a INT, b INT)",
+        indexes=["CREATE UNIQUE INDEX uq_a ON t (a)", "CREATE INDEX ix_b ON t (b)"],
+    )
+    t = TableRef("t")
+    assert plan_rebuild(s, [AddConstraintOp(t, sa.UniqueConstraint("a"))]).statements == []
+    assert plan_rebuild(s, [AddConstraintOp(t, sa.UniqueConstraint("a", name="uq_a"))]).copies == 0
+    with pytest.raises(DuplicateObjectError, match="uq_a"):
+        plan_rebuild(s, [AddConstraintOp(t, sa.UniqueConstraint("b", name="uq_a"))])
+    with pytest.raises(DuplicateObjectError, match="ix_b"):
+        plan_rebuild(s, [AddConstraintOp(t, sa.UniqueConstraint("b", name="ix_b"))])
