@@ -1171,9 +1171,14 @@ def run_plan_on_connection(conn: sa.Connection, plan: RebuildPlan, *, commit: bo
                 conn.exec_driver_sql(f"RELEASE {savepoint}")
             raise
         if own:
+            # explicit COMMIT: SQLAlchemy's commit() is a no-op under AUTOCOMMIT isolation
+            if getattr(dbapi, "in_transaction", True):
+                conn.exec_driver_sql("COMMIT")
             conn.commit()
     except BaseException:
         if own:
+            if getattr(dbapi, "in_transaction", False):
+                conn.exec_driver_sql("ROLLBACK")
             conn.rollback()
         raise
     finally:

@@ -716,3 +716,18 @@ def test_a_table_in_an_attached_database(db: sa.Engine, tmp_path: Path) -> None:
         ]
         assert list(c.exec_driver_sql("SELECT * FROM other_schema.kid")) == [(1,), (2,)]
         assert list(c.exec_driver_sql("SELECT * FROM other_schema.sqlite_sequence")) == [("t", 2)]
+
+
+def test_autocommit_isolation_still_commits_once_and_rolls_back_on_failure(
+    tmp_path: Path,
+) -> None:
+    e = sa.create_engine(f"sqlite:///{tmp_path}/ac.db", isolation_level="AUTOCOMMIT")
+    setup(e, "CREATE TABLE t (a TEXT)", "INSERT INTO t VALUES ('x'), (NULL)")
+    before = everything(e)
+    with pytest.raises(sa.exc.IntegrityError):
+        rebuild(e, "t", AlterColumnOp(T("t"), "a", nullable=False))
+    assert everything(e) == before
+    rebuild(e, "t", AlterColumnOp(T("t"), "a", type=sa.String(5)))
+    assert "VARCHAR(5)" in table_sql(e, "t")
+    assert rows(e, "SELECT rowid, a FROM t ORDER BY rowid") == [(1, "x"), (2, None)]
+    e.dispose()
