@@ -107,3 +107,60 @@ def _dialect_from_name(name: str) -> Dialect:
     url = sa.engine.make_url(f"{name}://")
     dialect_cls = url.get_dialect()
     return dialect_cls()
+
+
+# --------------------------------------------------------------------------- Galera
+# A Galera cluster (MariaDB's wsrep replication) is a property of the server, not of the
+# dialect: it is read from the connection, once per DBAPI connection, and cached there.
+
+_GALERA_KEY = "migrate_changeset_galera"
+
+
+@dataclass(frozen=True)
+class GaleraInfo:
+    """What a MariaDB/MySQL server says about its Galera (wsrep) replication."""
+
+    #: ``@@wsrep_on`` and a provider loaded: the server is a Galera node
+    wsrep_on: bool
+    #: ``@@wsrep_mode`` flags (MariaDB 10.6+), e.g. ``REQUIRED_PRIMARY_KEY``
+    modes: frozenset[str] = frozenset()
+    #: ``@@global.wsrep_OSU_method``: ``TOI`` (the default) or ``RSU``
+    osu_method: str = "TOI"
+
+    @property
+    def required_primary_key(self) -> bool:
+        return "REQUIRED_PRIMARY_KEY" in self.modes
+
+
+def galera(conn: sa.Connection) -> GaleraInfo | None:
+    """The Galera settings of ``conn``'s server, or None when it is not a Galera node.
+
+    Read at the first call on a DBAPI connection with its own cursor (so the statement is
+    not part of the caller's statement stream) and cached in ``conn.info``; SQLite and
+    PostgreSQL connections are answered without a query.
+    """
+    if conn.dialect.name not in ("mysql", "mariadb"):
+        return None
+    cached = conn.info.get(_GALERA_KEY, _GALERA_KEY)
+    if cached is not _GALERA_KEY:
+        return cached  # type: ignore[no-any-return]
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(
+            "SHOW GLOBAL VARIABLES WHERE Variable_name IN "
+            "('wsrep_on', 'wsrep_provider', 'wsrep_mode', 'wsrep_OSU_method')"
+        )
+        values = {str(k).lower(): str(v or "") for k, v in cursor.fetchall()}
+    finally:
+        cursor.close()
+    provider = values.get("wsrep_provider", "none").strip().lower()
+    info: GaleraInfo | None = None
+    if values.get("wsrep_on", "OFF").upper() == "ON" and provider not in ("", "none"):
+        info = GaleraInfo(
+            wsrep_on=True,
+            modes=frozenset(m.strip().upper() for m in values.get("wsrep_mode", "").split(","))
+            - {""},
+            osu_method=values.get("wsrep_osu_method", "TOI").upper() or "TOI",
+        )
+    conn.info[_GALERA_KEY] = info
+    return info

@@ -100,6 +100,10 @@ def run(
         if "sqlite_schema" in planner.needs(ops, caps, snap):
             snap = introspect.with_sqlite_schema(conn, snap)
         p = planner.plan(ops, caps, snap, batch=batch)
+        if caps.family == "mysql" and capabilities.galera(conn) is not None:
+            from migrate.changeset import galera
+
+            galera.check_primary_key(conn, ops, snap)
         execute(conn, p)
     return p
 
