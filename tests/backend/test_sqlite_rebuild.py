@@ -26,6 +26,7 @@ from migrate.changeset.rebuild import (
     read_sqlite_schema,
     run_plan_on_connection,
 )
+from migrate.changeset.sqlite_schema import parse_create_table, quote
 from migrate.exceptions import InvalidOperationError
 
 Row = tuple[Any, ...]
@@ -731,3 +732,70 @@ def test_autocommit_isolation_still_commits_once_and_rolls_back_on_failure(
     assert "VARCHAR(5)" in table_sql(e, "t")
     assert rows(e, "SELECT rowid, a FROM t ORDER BY rowid") == [(1, "x"), (2, None)]
     e.dispose()
+
+
+HOSTILE = [
+    'CREATE TABLE t ("a""b" INTEGER, `c``d` TEXT, [e f] BLOB, \'g\' REAL)',
+    "CREATE TABLE t (a INTEGER /* inline */ NOT NULL -- why\n DEFAULT 1, b TEXT)",
+    "CREATE TABLE t (a INT CHECK (a > (1 + (2 * 3))) CHECK (a <> ')'), b TEXT DEFAULT '(')",
+    "CREATE TABLE t (a INT DEFAULT -1, b REAL DEFAULT +2.5, c BLOB DEFAULT x'0A0b', "
+    "d TEXT DEFAULT CURRENT_TIMESTAMP, e DEFAULT NULL, f DEFAULT (abs(-3)))",
+    "CREATE TABLE t (a TEXT COLLATE NOCASE UNIQUE ON CONFLICT REPLACE, b TEXT COLLATE RTRIM)",
+    "CREATE TABLE t (a INT, b INT GENERATED ALWAYS AS (a * 2) STORED, c AS (a || 'x') VIRTUAL)",
+    'CREATE TABLE t (a INT CONSTRAINT nn NOT NULL CONSTRAINT "u q" UNIQUE '
+    "CONSTRAINT ck CHECK (a > 0) CONSTRAINT fk REFERENCES p (id) ON DELETE CASCADE)",
+    "CREATE TABLE t (a INT PRIMARY KEY DESC ON CONFLICT FAIL, b INT NULL)",
+    "CREATE TABLE t (a INT, b INT, CONSTRAINT pk PRIMARY KEY (a, b DESC) ON CONFLICT ROLLBACK)",
+    "CREATE TABLE t (a INT, b INT, PRIMARY KEY (a) UNIQUE (b))",
+    "CREATE TABLE t (k TEXT PRIMARY KEY, v INT) STRICT, WITHOUT ROWID",
+    'CREATE TABLE t ("select" INT, "from" TEXT, key TEXT, "Mixed Case" INT, value INT)',
+]
+
+
+@pytest.mark.parametrize("create", HOSTILE)
+def test_hostile_definitions_survive_a_rebuild(db: sa.Engine, create: str) -> None:
+    setup(
+        db,
+        "CREATE TABLE p (id INTEGER PRIMARY KEY)",
+        "INSERT INTO p VALUES (1), (2)",
+        create,
+    )
+    with db.connect() as c:
+        cols = [r[1] for r in c.exec_driver_sql("PRAGMA table_xinfo(t)") if r[6] == 0]
+        for first in ("1", "10"):
+            values = ", ".join(first if i == 0 else "2" for i in range(len(cols)))
+            c.exec_driver_sql(
+                f"INSERT OR IGNORE INTO t ({', '.join(quote(x) for x in cols)}) VALUES ({values})"
+            )
+        c.commit()
+
+    def shape() -> dict[str, list[Row]]:
+        with db.connect() as c:
+            return {
+                p: [tuple(r) for r in c.exec_driver_sql(f"PRAGMA {p}(t)")]
+                for p in ("table_xinfo", "foreign_key_list")
+            } | {
+                "indexes": [
+                    tuple(r)[1:]
+                    for r in c.exec_driver_sql(
+                        'SELECT il."unique", il.origin, il.partial, ii.seqno, ii.name '
+                        "FROM pragma_index_list('t') il, pragma_index_info(il.name) ii "
+                        "ORDER BY il.origin, ii.name, ii.seqno"
+                    )
+                ]
+            }
+
+    old_shape, old_data = shape(), everything(db)
+    old_sql = table_sql(db, "t")
+    rebuild(db, "t", AddColumnOp(T("t"), sa.Column("zz_added", sa.Integer)))
+    new_shape, new_data = shape(), everything(db)
+    assert new_shape["table_xinfo"][:-1] == old_shape["table_xinfo"]
+    assert new_shape["foreign_key_list"] == old_shape["foreign_key_list"]
+    assert new_shape["indexes"] == old_shape["indexes"]
+    assert old_data[1]["t"], "the table has a row"
+    assert [r[:-1] for r in new_data[1]["t"]] == old_data[1]["t"]
+    new_sql = table_sql(db, "t")
+    for item in parse_create_table(old_sql).columns:
+        assert item.render() in new_sql
+    for k in parse_create_table(old_sql).constraints:
+        assert k.text in new_sql
