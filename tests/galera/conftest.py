@@ -13,78 +13,17 @@ wait until the node has applied everything committed before them).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
+from galera_support import Cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / ".ci" / "galera.sh"
-
-
-@dataclass
-class Cluster:
-    """The running cluster: one URL and one engine per node (node 1 first)."""
-
-    urls: list[str]
-    engines: list[sa.Engine] = field(default_factory=list)
-    started_in: float | None = None
-
-    def __post_init__(self) -> None:
-        self.engines = [sa.create_engine(u, pool_pre_ping=True) for u in self.urls]
-
-    @property
-    def database(self) -> str:
-        name = self.engines[0].url.database
-        assert name, "the Galera URLs must name a database"
-        return name
-
-    @contextlib.contextmanager
-    def reader(self, node: int) -> Iterator[sa.Connection]:
-        """A connection to ``node`` (1-based) whose reads see the whole cluster's commits."""
-        with self.engines[node - 1].connect() as conn:
-            conn.exec_driver_sql("SET SESSION wsrep_sync_wait = 15")
-            try:
-                yield conn
-            finally:
-                conn.rollback()
-                conn.exec_driver_sql("SET SESSION wsrep_sync_wait = DEFAULT")
-
-    def states(self) -> list[str]:
-        out = []
-        for engine in self.engines:
-            with engine.connect() as conn:
-                row = conn.exec_driver_sql("SHOW STATUS LIKE 'wsrep_local_state_comment'").first()
-                out.append(str(row[1]) if row else "")
-        return out
-
-    def wait_synced(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        states = self.states()
-        while any(s != "Synced" for s in states):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"Galera nodes not Synced after {timeout}s: {states}")
-            time.sleep(0.1)
-            states = self.states()
-
-    def reset(self) -> None:
-        """Drop and re-create the test database (TOI: on every node)."""
-        quote = self.engines[0].dialect.identifier_preparer.quote_identifier
-        with self.engines[0].connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(self.database)}")
-            conn.exec_driver_sql(f"CREATE DATABASE {quote(self.database)} CHARACTER SET utf8mb4")
-        for engine in self.engines:
-            engine.dispose()  # pooled connections were USE-ing the dropped database
-
-    def close(self) -> None:
-        for engine in self.engines:
-            engine.dispose()
 
 
 def _bash(command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

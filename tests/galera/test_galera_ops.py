@@ -7,70 +7,16 @@ connections with ``wsrep_sync_wait=15``.
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from galera_support import Cluster, make_users, same_everywhere
 
 import migrate.changeset  # noqa: F401  (installs the changeset methods)
 from migrate.changeset import alter_table
 from migrate.changeset.constraint import ForeignKeyConstraint, UniqueConstraint
 from migrate.changeset.galera import GaleraWarning, info
 from migrate.exceptions import InvalidOperationError
-from tests.galera.conftest import Cluster
-
-
-def schema_of(conn: sa.Connection, table: str) -> dict[str, Any]:
-    insp = sa.inspect(conn)
-    return {
-        "columns": [
-            (c["name"], str(c["type"].compile(conn.dialect)), c["nullable"])
-            for c in insp.get_columns(table)
-        ],
-        "pk": insp.get_pk_constraint(table)["constrained_columns"],
-        "uniques": sorted(
-            (u["name"], tuple(u["column_names"])) for u in insp.get_unique_constraints(table)
-        ),
-        "fks": sorted(
-            (f["name"], tuple(f["constrained_columns"]), f["referred_table"])
-            for f in insp.get_foreign_keys(table)
-        ),
-        "indexes": sorted(
-            (i["name"], tuple(str(c) for c in i["column_names"]), bool(i["unique"]))
-            for i in insp.get_indexes(table)
-        ),
-    }
-
-
-def rows_of(conn: sa.Connection, table: str) -> list[tuple[Any, ...]]:
-    return [tuple(r) for r in conn.exec_driver_sql(f"SELECT * FROM `{table}` ORDER BY 1")]
-
-
-def same_everywhere(galera: Cluster, table: str) -> dict[str, Any]:
-    """Schema and rows of ``table`` on node 1; assert nodes 2 and 3 have the same."""
-    seen = []
-    for node in (1, 2, 3):
-        with galera.reader(node) as conn:
-            assert table in sa.inspect(conn).get_table_names(), f"{table} missing on node {node}"
-            seen.append((schema_of(conn, table), rows_of(conn, table)))
-    assert seen[1] == seen[0], "node 2 differs from node 1"
-    assert seen[2] == seen[0], "node 3 differs from node 1"
-    return {"schema": seen[0][0], "rows": seen[0][1]}
-
-
-def make_users(galera: Cluster) -> tuple[sa.MetaData, sa.Table]:
-    meta = sa.MetaData()
-    users = sa.Table(
-        "users",
-        meta,
-        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("name", sa.String(40), nullable=False),
-    )
-    meta.create_all(galera.engines[0])
-    with galera.engines[0].begin() as conn:
-        conn.execute(users.insert(), [{"id": i, "name": f"u{i}"} for i in (1, 2, 3)])
-    meta.bind = galera.engines[0]  # type: ignore[attr-defined]
-    return meta, users
 
 
 def test_cluster_is_galera(galera: Cluster) -> None:

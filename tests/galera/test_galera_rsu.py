@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from galera_support import Cluster, make_users, same_everywhere, schema_of
 
 from migrate.changeset.galera import RollingSchemaChangeError, rolling_alter_table
-from tests.galera.conftest import Cluster
-from tests.galera.test_galera_ops import make_users, same_everywhere, schema_of
 
 
 def node_columns(galera: Cluster, node: int, table: str) -> list[str]:

@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
+from galera_support import Cluster
 
 from migrate import repository as repo
 from migrate.changeset.galera import is_retryable, retry
-from tests.galera.conftest import Cluster
 
 ROUNDS = int(os.environ.get("GALERA_RUNNER_ROUNDS", "20"))
 
