@@ -25,10 +25,10 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import sqlalchemy as sa  # noqa: E402
-
-import migrate.changeset  # noqa: E402,F401  (installs the legacy methods)
 from workloads import common  # noqa: E402
 from workloads.common import FLOOR, OURS, Row, Workload  # noqa: E402
+
+import migrate.changeset  # noqa: E402,F401  (installs the legacy methods)
 
 QUICK = {"rows": 20_000, "runs": 3, "ops": 1_000, "tables": 40}
 FULL = {"rows": 1_000_000, "runs": 3, "ops": 10_000, "tables": 200}
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("|---|---|---:|---:|---:|---:|---|---|")
     wrong: list[str] = []
-    for w, rows in results:
+    for _w, rows in results:
         floor = next((r.median for r in rows if r.kind == FLOOR), None)
         for r in rows:
             print(fmt_row(r, floor))

@@ -61,8 +61,19 @@ class Counter:
 
 
 #: statements that read or manage the transaction; everything else changes something
-_READS = ("SELECT", "SHOW", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE",
-          "SET ", "WITH", "DESCRIBE")
+_READS = (
+    "SELECT",
+    "SHOW",
+    "PRAGMA",
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "RELEASE",
+    "SET ",
+    "WITH",
+    "DESCRIBE",
+)
 
 
 @dataclass

@@ -34,8 +34,12 @@ from workloads.common import (
 def _declared(n: int) -> list[sa.Table]:
     meta = sa.MetaData()
     return [
-        sa.Table(f"w6_{k}", meta, sa.Column("id", sa.Integer, primary_key=True),
-                 sa.Column("c", sa.String(20)))
+        sa.Table(
+            f"w6_{k}",
+            meta,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("c", sa.String(20)),
+        )
         for k in range(n)
     ]
 
@@ -107,8 +111,7 @@ def _workload(key: str, title: str, n: int, make_engine: Any, cleanup: Any) -> W
 
     tools = [
         Tool("raw SQL floor (2 ALTERs per table, one transaction)", FLOOR, floor, ops=2 * n),
-        Tool("changeset legacy, connection= (one transaction)", OURS, ours_connection,
-             ops=2 * n),
+        Tool("changeset legacy, connection= (one transaction)", OURS, ours_connection, ops=2 * n),
         Tool("changeset legacy, engine= (transaction per op)", OURS, ours_engine, ops=2 * n),
         Tool("changeset batch per table, connection=", OURS, ours_batch, ops=2 * n),
     ]
@@ -131,8 +134,13 @@ def workloads(n: int) -> list[Workload]:
         Path(str(trial.engine.url.database)).unlink(missing_ok=True)
 
     found = [
-        _workload("W6", f"SQLite: {n} small tables, add a column + rename a column by table "
-                  "name in each", n, sqlite_engine, sqlite_cleanup)
+        _workload(
+            "W6",
+            f"SQLite: {n} small tables, add a column + rename a column by table name in each",
+            n,
+            sqlite_engine,
+            sqlite_cleanup,
+        )
     ]
     url = os.environ.get("TEST_PG_URL")
     title = f"PostgreSQL: {n} small tables, add a column + rename a column by table name"

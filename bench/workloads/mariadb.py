@@ -42,7 +42,8 @@ def ours_legacy(trial: Trial) -> None:
     meta = sa.MetaData()
     meta.bind = trial.engine  # type: ignore[attr-defined]
     t = sa.Table(
-        T, meta,
+        T,
+        meta,
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("a", sa.Integer, nullable=False),
         sa.Column("b", sa.String(50)),
@@ -63,20 +64,33 @@ def alembic_ops(trial: Trial) -> None:
     assert trial.engine is not None
     with trial.engine.begin() as conn:
         op = alembic_op(conn)
-        op.alter_column(T, "a", type_=sa.BigInteger(), existing_type=sa.Integer(),
-                        existing_nullable=False)
-        op.alter_column(T, "b", type_=sa.String(100), nullable=False,
-                        existing_type=sa.String(50), existing_nullable=True)
+        op.alter_column(
+            T, "a", type_=sa.BigInteger(), existing_type=sa.Integer(), existing_nullable=False
+        )
+        op.alter_column(
+            T,
+            "b",
+            type_=sa.String(100),
+            nullable=False,
+            existing_type=sa.String(50),
+            existing_nullable=True,
+        )
 
 
 def alembic_batch(trial: Trial) -> None:
     assert trial.engine is not None
     with trial.engine.begin() as conn:
         with alembic_op(conn).batch_alter_table(T) as b:
-            b.alter_column("a", type_=sa.BigInteger(), existing_type=sa.Integer(),
-                           existing_nullable=False)
-            b.alter_column("b", type_=sa.String(100), nullable=False,
-                           existing_type=sa.String(50), existing_nullable=True)
+            b.alter_column(
+                "a", type_=sa.BigInteger(), existing_type=sa.Integer(), existing_nullable=False
+            )
+            b.alter_column(
+                "b",
+                type_=sa.String(100),
+                nullable=False,
+                existing_type=sa.String(50),
+                existing_nullable=True,
+            )
 
 
 def workloads(rows: int) -> list[Workload]:
@@ -95,8 +109,8 @@ def workloads(rows: int) -> list[Workload]:
                 f"CREATE TABLE {T} (id INTEGER PRIMARY KEY, a INTEGER NOT NULL, "
                 "b VARCHAR(50) NULL) ENGINE=InnoDB"
             )
-            limit = "max_recursive_iterations" if c.dialect.is_mariadb else (
-                "cte_max_recursion_depth"
+            limit = (
+                "max_recursive_iterations" if c.dialect.is_mariadb else ("cte_max_recursion_depth")
             )
             c.exec_driver_sql(f"SET SESSION {limit} = {rows + 10}")
             c.exec_driver_sql(
@@ -115,13 +129,19 @@ def workloads(rows: int) -> list[Workload]:
             c.exec_driver_sql(f"DROP TABLE IF EXISTS {T}")
 
     tools = [
-        Tool("raw SQL floor (one ALTER, two MODIFY)", FLOOR, _raw(
-            f"ALTER TABLE {T} MODIFY a BIGINT NOT NULL, MODIFY b VARCHAR(100) NOT NULL"
-        )),
-        Tool("raw SQL, two ALTERs", RAW, _raw(
-            f"ALTER TABLE {T} MODIFY a BIGINT NOT NULL",
-            f"ALTER TABLE {T} MODIFY b VARCHAR(100) NOT NULL",
-        )),
+        Tool(
+            "raw SQL floor (one ALTER, two MODIFY)",
+            FLOOR,
+            _raw(f"ALTER TABLE {T} MODIFY a BIGINT NOT NULL, MODIFY b VARCHAR(100) NOT NULL"),
+        ),
+        Tool(
+            "raw SQL, two ALTERs",
+            RAW,
+            _raw(
+                f"ALTER TABLE {T} MODIFY a BIGINT NOT NULL",
+                f"ALTER TABLE {T} MODIFY b VARCHAR(100) NOT NULL",
+            ),
+        ),
         Tool("changeset batch (alter_table)", OURS, ours_batch),
         Tool("changeset Column.alter x2 (legacy)", OURS, ours_legacy),
     ]

@@ -36,7 +36,8 @@ def _tables(n: int) -> list[sa.Table]:
     meta = sa.MetaData()
     return [
         sa.Table(
-            f"t_{k}", meta,
+            f"t_{k}",
+            meta,
             sa.Column("id", sa.Integer, primary_key=True),
             sa.Column("name", sa.String(50)),
         )
@@ -50,8 +51,7 @@ def floor(trial: Trial) -> None:
         t = f"t_{k}"
         out.append(f"ALTER TABLE {t} ADD COLUMN extra VARCHAR(20);")
         out.append(
-            f"ALTER TABLE {t} ALTER COLUMN name TYPE VARCHAR(100), "
-            "ALTER COLUMN name SET NOT NULL;"
+            f"ALTER TABLE {t} ALTER COLUMN name TYPE VARCHAR(100), ALTER COLUMN name SET NOT NULL;"
         )
         out.append(f"ALTER TABLE {t} RENAME extra TO extra2;")
         out.append(f"ALTER TABLE {t} DROP COLUMN extra2;")
@@ -100,8 +100,9 @@ def alembic_offline(trial: Trial) -> None:
     for k in range(trial.data["n"]):
         t = f"t_{k}"
         op.add_column(t, sa.Column("extra", sa.String(20)))
-        op.alter_column(t, "name", type_=sa.String(100), nullable=False,
-                        existing_type=sa.String(50))
+        op.alter_column(
+            t, "name", type_=sa.String(100), nullable=False, existing_type=sa.String(50)
+        )
         op.alter_column(t, "extra", new_column_name="extra2")
         op.drop_column(t, "extra2")
     trial.data["sql"] = [s.strip() + ";" for s in buf.getvalue().split(";\n") if s.strip()]
@@ -146,8 +147,12 @@ def workloads(ops: int) -> list[Workload]:
         tools.append(Tool("alembic offline (as_sql)", ALEMBIC, alembic_offline, ops=4 * n))
     return [
         Workload(
-            "W5", f"offline: render {4 * n:,} operations to PostgreSQL SQL"
+            "W5",
+            f"offline: render {4 * n:,} operations to PostgreSQL SQL"
             + ("" if engine else " (results not checked: TEST_PG_URL not set)"),
-            tools, setup, check, offline=True,
+            tools,
+            setup,
+            check,
+            offline=True,
         )
     ]

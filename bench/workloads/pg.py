@@ -64,8 +64,9 @@ def _raw(*statements: str) -> Any:
 
 
 def w2_ours(trial: Trial) -> None:
-    t = sa.Table(W2, sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
-                 sa.Column("v", sa.Integer))
+    t = sa.Table(
+        W2, sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.Integer)
+    )
     sa.Column("status", sa.Integer, nullable=False, default=0).create(  # type: ignore[attr-defined]
         t, engine=trial.engine
     )
@@ -92,8 +93,9 @@ def w2_alembic(trial: Trial) -> None:
 def w3_ours(trial: Trial) -> None:
     meta = sa.MetaData()
     meta.bind = trial.engine  # type: ignore[attr-defined]
-    t = sa.Table(W3, meta, sa.Column("id", sa.Integer, primary_key=True),
-                 sa.Column("qty", sa.Integer))
+    t = sa.Table(
+        W3, meta, sa.Column("id", sa.Integer, primary_key=True), sa.Column("qty", sa.Integer)
+    )
     t.c.qty.alter(type=sa.BigInteger(), nullable=False, server_default="0")  # type: ignore[attr-defined]
 
 
@@ -108,8 +110,13 @@ def w3_alembic(trial: Trial) -> None:
     assert trial.engine is not None
     with trial.engine.begin() as conn:
         alembic_op(conn).alter_column(
-            W3, "qty", type_=sa.BigInteger(), nullable=False, server_default="0",
-            existing_type=sa.Integer(), existing_nullable=True,
+            W3,
+            "qty",
+            type_=sa.BigInteger(),
+            nullable=False,
+            server_default="0",
+            existing_type=sa.Integer(),
+            existing_nullable=True,
         )
 
 
@@ -117,10 +124,10 @@ def workloads(rows: int) -> list[Workload]:
     if not os.environ.get("TEST_PG_URL"):
         skip = "TEST_PG_URL not set"
         return [
-            Workload("W2", "PostgreSQL: add NOT NULL column with default", [], _none, _none,
-                     skip=skip),
-            Workload("W3", "PostgreSQL: three changes to one column", [], _none, _none,
-                     skip=skip),
+            Workload(
+                "W2", "PostgreSQL: add NOT NULL column with default", [], _none, _none, skip=skip
+            ),
+            Workload("W3", "PostgreSQL: three changes to one column", [], _none, _none, skip=skip),
         ]
     engine, counter = _engine()
 
@@ -158,28 +165,44 @@ def workloads(rows: int) -> list[Workload]:
         return teardown
 
     w2_tools = [
-        Tool("raw SQL floor (ADD .. DEFAULT 0 NOT NULL; DROP DEFAULT)", FLOOR, _raw(
-            f"ALTER TABLE {W2} ADD COLUMN status INTEGER DEFAULT 0 NOT NULL",
-            f"ALTER TABLE {W2} ALTER COLUMN status DROP DEFAULT",
-        )),
-        Tool("raw SQL, UPDATE backfill (the old way)", RAW, _raw(
-            f"ALTER TABLE {W2} ADD COLUMN status INTEGER",
-            f"UPDATE {W2} SET status = 0",
-            f"ALTER TABLE {W2} ALTER COLUMN status SET NOT NULL",
-        )),
+        Tool(
+            "raw SQL floor (ADD .. DEFAULT 0 NOT NULL; DROP DEFAULT)",
+            FLOOR,
+            _raw(
+                f"ALTER TABLE {W2} ADD COLUMN status INTEGER DEFAULT 0 NOT NULL",
+                f"ALTER TABLE {W2} ALTER COLUMN status DROP DEFAULT",
+            ),
+        ),
+        Tool(
+            "raw SQL, UPDATE backfill (the old way)",
+            RAW,
+            _raw(
+                f"ALTER TABLE {W2} ADD COLUMN status INTEGER",
+                f"UPDATE {W2} SET status = 0",
+                f"ALTER TABLE {W2} ALTER COLUMN status SET NOT NULL",
+            ),
+        ),
         Tool("changeset Column.create(populate_default)", OURS, w2_ours),
         Tool("changeset batch (alter_table)", OURS, w2_ours_batch),
     ]
     w3_tools = [
-        Tool("raw SQL floor (one ALTER, three clauses)", FLOOR, _raw(
-            f"ALTER TABLE {W3} ALTER COLUMN qty TYPE BIGINT, ALTER COLUMN qty SET NOT NULL, "
-            "ALTER COLUMN qty SET DEFAULT '0'",
-        )),
-        Tool("raw SQL, three separate ALTERs", RAW, _raw(
-            f"ALTER TABLE {W3} ALTER COLUMN qty TYPE BIGINT",
-            f"ALTER TABLE {W3} ALTER COLUMN qty SET NOT NULL",
-            f"ALTER TABLE {W3} ALTER COLUMN qty SET DEFAULT '0'",
-        )),
+        Tool(
+            "raw SQL floor (one ALTER, three clauses)",
+            FLOOR,
+            _raw(
+                f"ALTER TABLE {W3} ALTER COLUMN qty TYPE BIGINT, ALTER COLUMN qty SET NOT NULL, "
+                "ALTER COLUMN qty SET DEFAULT '0'",
+            ),
+        ),
+        Tool(
+            "raw SQL, three separate ALTERs",
+            RAW,
+            _raw(
+                f"ALTER TABLE {W3} ALTER COLUMN qty TYPE BIGINT",
+                f"ALTER TABLE {W3} ALTER COLUMN qty SET NOT NULL",
+                f"ALTER TABLE {W3} ALTER COLUMN qty SET DEFAULT '0'",
+            ),
+        ),
         Tool("changeset Column.alter (legacy)", OURS, w3_ours),
         Tool("changeset batch (alter_table)", OURS, w3_ours_batch),
     ]
@@ -189,12 +212,21 @@ def workloads(rows: int) -> list[Workload]:
     n3 = max(rows // 10, 1)
     return [
         Workload(
-            "W2", f"PostgreSQL {rows:,} rows: add a NOT NULL column with a default", w2_tools,
-            lambda: setup(W2, rows, "v"), check(W2), drop(W2), inspect=rewrite(W2),
+            "W2",
+            f"PostgreSQL {rows:,} rows: add a NOT NULL column with a default",
+            w2_tools,
+            lambda: setup(W2, rows, "v"),
+            check(W2),
+            drop(W2),
+            inspect=rewrite(W2),
         ),
         Workload(
-            "W3", f"PostgreSQL {n3:,} rows: three changes to one column (type, NOT NULL, "
-            "default)", w3_tools, lambda: setup(W3, n3, "qty"), check(W3), drop(W3),
+            "W3",
+            f"PostgreSQL {n3:,} rows: three changes to one column (type, NOT NULL, default)",
+            w3_tools,
+            lambda: setup(W3, n3, "qty"),
+            check(W3),
+            drop(W3),
         ),
     ]
 
