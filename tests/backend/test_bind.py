@@ -154,17 +154,17 @@ def test_inspect_table_reflects_with_the_bound_database(engine: sa.Engine) -> No
 @pytest.mark.requires("transactional_ddl")
 def test_failed_operation_leaves_database_and_table_as_before(engine: sa.Engine) -> None:
     t = _users(engine)
-    sa.Index("ix_taken", t.c.name).create(engine)
     before = schema_state(engine)
     keys = list(t.c.keys())
-    indexes = {i.name for i in t.indexes}
-    col = sa.Column("email", sa.String(20), index=True)
-    # ADD COLUMN succeeds, then CREATE INDEX fails on the existing name: all rolled back
+    constraints = set(t.constraints)
+    col = sa.Column("email", sa.String(20), default="same", unique=True)
+    # ADD COLUMN fills every row with "same", then the UNIQUE constraint fails in the
+    # database: everything is rolled back
     with pytest.raises(sa.exc.DatabaseError):
-        col.create(t, index_name="ix_taken", engine=engine)
+        col.create(t, unique_name="uq_users_email", engine=engine)
     assert schema_state(engine) == before
     assert list(t.c.keys()) == keys
-    assert {i.name for i in t.indexes} == indexes
+    assert set(t.constraints) == constraints
     assert rows(engine, "users") == [(1, "a"), (2, "b")]
 
 
@@ -173,11 +173,12 @@ def test_failed_operation_inside_callers_transaction_keeps_earlier_work(
     engine: sa.Engine,
 ) -> None:
     t = _users(engine)
-    sa.Index("ix_taken", t.c.name).create(engine)
     with engine.connect() as conn:
         sa.Column("a", sa.Integer).create(t, connection=conn)
         with pytest.raises(sa.exc.DatabaseError):
-            sa.Column("b", sa.Integer).create(t, index_name="ix_taken", connection=conn)
+            sa.Column("b", sa.Integer, default=1, unique=True).create(
+                t, unique_name="uq_users_b", connection=conn
+            )
         conn.commit()
     # the savepoint undid only the failed operation
     assert column_names(engine, "users") == ["id", "name", "a"]
