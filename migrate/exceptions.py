@@ -114,6 +114,10 @@ class InvalidOperationError(Error):
     """The change cannot be made as asked (e.g. NOT NULL without default on a non-empty table)."""
 
 
+class ForeignKeyViolationError(InvalidOperationError):
+    """The change would leave rows that break a foreign key; nothing was changed."""
+
+
 class OfflineError(Error):
     """Offline SQL mode needs information the Table object does not describe."""
 

@@ -7,7 +7,7 @@ statement runs, SPEC §7); what to emit is decided by ``databases/<dialect>.py``
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -25,6 +25,7 @@ from migrate.changeset.ops import (
     DropIndexOp,
     Op,
     RenameTableOp,
+    TableRef,
 )
 from migrate.exceptions import (
     DuplicateObjectError,
@@ -35,8 +36,34 @@ from migrate.exceptions import (
 
 log = logging.getLogger("migrate.changeset")
 
+#: Rows per batch of a :class:`Backfill` (one UPDATE ... executemany per batch).
+BACKFILL_BATCH_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class Backfill:
+    """Fill a new column row by row from a Python callable, in batches by primary key.
+
+    Not SQL: the runner executes it itself (``runner.backfill``). Each batch selects the
+    next ``batch_size`` primary keys after the last one seen, calls ``fill()`` once per
+    row and updates those rows by key, logging progress at INFO on ``migrate.changeset``.
+    Offline SQL cannot render it (a per-row Python value has no SQL spelling).
+    """
+
+    table: TableRef
+    column: str
+    fill: Callable[[], Any] = field(compare=False)
+    type: sa.types.TypeEngine[Any] = field(compare=False)
+    key: tuple[str, ...]
+    batch_size: int = BACKFILL_BATCH_SIZE
+
+
 #: One statement of a plan: our DDL elements, SQLAlchemy's, or DML such as a backfill UPDATE.
-Step: TypeAlias = ExecutableDDLElement | sa.Executable
+Step: TypeAlias = ExecutableDDLElement | sa.Executable | Backfill
+
+#: MySQL/MariaDB ``ALGORITHM=`` and ``LOCK=`` values accepted on every operation.
+MYSQL_ALGORITHMS = ("DEFAULT", "INSTANT", "INPLACE", "NOCOPY", "COPY")
+MYSQL_LOCKS = ("DEFAULT", "NONE", "SHARED", "EXCLUSIVE")
 
 
 @dataclass
@@ -55,25 +82,79 @@ class Plan:
     needs_foreign_keys_off: bool = False
     #: SQLite: other tables whose foreign keys reference the rebuilt table
     child_tables: tuple[str, ...] = ()
+    #: SQLite: the rebuilt table has a foreign key to itself
+    self_referencing: bool = False
+    #: steps run after ``steps`` committed (Engine: each in its own transaction; a
+    #: caller's Connection/Session: right after, in its transaction): batched backfills
+    after_commit: list[Step] = field(default_factory=list)
+    #: PostgreSQL: the steps cannot run inside a transaction block (``CONCURRENTLY``)
+    autocommit: bool = False
+    #: run (best effort) when an ``after_commit`` step fails, e.g. drop a NOT VALID check
+    cleanup: list[Step] = field(default_factory=list)
 
 
 def plan(
-    ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot, *, batch: bool = False
+    ops: Sequence[Op],
+    caps: Capabilities,
+    snap: TableSnapshot,
+    *,
+    batch: bool = False,
+    options: Mapping[str, Any] | None = None,
 ) -> Plan:
     """Validate ``ops`` against ``snap`` and ask the dialect's planner for steps.
 
     ``batch``: the ops come from one :func:`~migrate.changeset.alter_table` block, so
     consecutive ALTER TABLE clauses are merged into one statement where the dialect allows.
+    ``options``: dialect options of the whole operation (``mysql_algorithm``,
+    ``mysql_lock``); options of another dialect are ignored, like SQLAlchemy's dialect
+    keywords.
     """
     validate(ops, snap)
     from migrate.changeset.databases import planner_for
 
     if batch:
         ops = coalesce_alters(ops)
+    algorithm, lock = mysql_alter_options(ops, options or {})
     p = planner_for(caps).plan(ops, caps, snap)
     if batch and caps.multi_clause_alter:
         p.steps = merge_clauses(p.steps, caps)
+    if caps.family == "mysql" and (algorithm or lock):
+        p.steps = [with_mysql_options(s, algorithm, lock) for s in p.steps]
     return p
+
+
+def mysql_alter_options(
+    ops: Sequence[Op], options: Mapping[str, Any]
+) -> tuple[str | None, str | None]:
+    """``mysql_algorithm``/``mysql_lock`` from ``options`` and the ops' dialect options,
+    checked (upper-cased) on every dialect so a typo fails everywhere."""
+    merged = dict(options)
+    for op in ops:
+        if isinstance(op, AlterColumnOp):
+            merged |= {k: v for k, v in op.dialect_options if k.startswith(("mysql_", "mariadb_"))}
+    found: list[str | None] = []
+    for key, allowed in (("algorithm", MYSQL_ALGORITHMS), ("lock", MYSQL_LOCKS)):
+        value = merged.get(f"mysql_{key}", merged.get(f"mariadb_{key}"))
+        if value is None:
+            found.append(None)
+            continue
+        if not isinstance(value, str) or value.upper() not in allowed:
+            raise InvalidOperationError(
+                f"mysql_{key}={value!r} is not one of {', '.join(allowed)}"
+            )
+        found.append(value.upper())
+    return found[0], found[1]
+
+
+def with_mysql_options(step: Step, algorithm: str | None, lock: str | None) -> Step:
+    """Append ``ALGORITHM=``/``LOCK=`` to the ALTER TABLE and index statements of a plan."""
+    from migrate.changeset import ddl
+
+    alters = (ddl.AlterTableElement, sa.schema.AddConstraint, sa.schema.DropConstraint)
+    indexes = (sa.schema.CreateIndex, sa.schema.DropIndex)
+    if isinstance(step, alters + indexes):
+        return ddl.WithAlterOptions(step, algorithm, lock)
+    return step
 
 
 def coalesce_alters(ops: Sequence[Op]) -> list[Op]:
@@ -211,6 +292,9 @@ def validate(ops: Sequence[Op], snap: TableSnapshot) -> None:
                     f"(columns: {', '.join(sorted(c.name for c in snap.table.columns))})"
                 )
             names.discard(op.column_name.lower())
+            indexes -= {
+                i.name for i in snap.table.indexes if op.column_name in {c.name for c in i.columns}
+            }
         elif isinstance(op, RenameTableOp):
             if op.new_name in snap.existing_tables:
                 raise DuplicateObjectError(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 from migrate.changeset import capabilities, introspect, planner
 from migrate.changeset.binding import Bindable
 from migrate.changeset.ddl import RawSQL
-from migrate.changeset.ops import AddColumnOp, Op, RenameTableOp
-from migrate.changeset.planner import Plan, Step
-from migrate.exceptions import InvalidOperationError
+from migrate.changeset.ops import AddColumnOp, CreateIndexOp, DropIndexOp, Op, RenameTableOp
+from migrate.changeset.planner import Backfill, Plan, Step
+from migrate.exceptions import ForeignKeyViolationError, InvalidOperationError, OfflineError
 
 log = logging.getLogger("migrate.changeset")
 
@@ -69,8 +69,12 @@ def run(
     *,
     table: sa.Table | None = None,
     batch: bool = False,
+    options: Mapping[str, Any] | None = None,
 ) -> Plan:
-    """Plan and execute ``ops`` (all on one table) in one transaction; return the plan."""
+    """Plan and execute ``ops`` (all on one table) in one transaction; return the plan.
+
+    ``options``: dialect options of the whole operation (``mysql_algorithm``, ...).
+    """
     ref = ops[0].table
     state = _offline.get()
     if state is not None:
@@ -78,34 +82,166 @@ def run(
         snap = introspect.snapshot_from_table(table, ref)
         if "sqlite_schema" in planner.needs(ops, caps, snap):
             snap = introspect.offline_sqlite_schema(snap)
-        p = planner.plan(ops, caps, snap, batch=batch)
+        p = planner.plan(ops, caps, snap, batch=batch, options=options)
         if p.legacy_alter_table:
             _emit(state, RawSQL("PRAGMA legacy_alter_table=ON"))
-        for step in p.steps:
+        for step in [*p.steps, *p.after_commit]:
             _emit(state, step)
         if p.legacy_alter_table:
             _emit(state, RawSQL("PRAGMA legacy_alter_table=OFF"))
         return p
     assert target is not None, "online run() needs a bind"
+    if _wants_autocommit(ops, target):
+        return _run_autocommit(ops, target, batch=batch, options=options)
     with transaction(target) as conn:
         caps = capabilities.for_dialect(conn.dialect)
-        snap = introspect.snapshot(
-            conn,
-            ref,
-            other_tables=tuple(op.new_name for op in ops if isinstance(op, RenameTableOp)),
-            want_rows=any(isinstance(op, AddColumnOp) for op in ops),
-            referencing=introspect.wants_referencing(ops),
-            sequences=any(isinstance(op, RenameTableOp) for op in ops),
-        )
+        snap = _snapshot(conn, ops, ref)
         if "sqlite_schema" in planner.needs(ops, caps, snap):
             snap = introspect.with_sqlite_schema(conn, snap)
-        p = planner.plan(ops, caps, snap, batch=batch)
+        p = planner.plan(ops, caps, snap, batch=batch, options=options)
         if caps.family == "mysql" and capabilities.galera(conn) is not None:
             from migrate.changeset import galera
 
             galera.check_primary_key(conn, ops, snap)
         execute(conn, p)
+        if p.after_commit and not isinstance(target, sa.Engine):
+            _run_after(conn, p)  # the caller's transaction: right after, in it
+    if p.after_commit and isinstance(target, sa.Engine):
+        with target.connect() as conn:
+            _run_after(conn, p, commit_each=True)
     return p
+
+
+def _snapshot(conn: sa.Connection, ops: Sequence[Op], ref: Any) -> introspect.TableSnapshot:
+    return introspect.snapshot(
+        conn,
+        ref,
+        other_tables=tuple(op.new_name for op in ops if isinstance(op, RenameTableOp)),
+        want_rows=any(isinstance(op, AddColumnOp) for op in ops),
+        referencing=introspect.wants_referencing(ops),
+        sequences=any(isinstance(op, RenameTableOp) for op in ops),
+        enums=introspect.wants_enums(ops),
+    )
+
+
+def _wants_autocommit(ops: Sequence[Op], target: Bindable) -> bool:
+    """``postgresql_concurrently=True`` on a PostgreSQL index op: no transaction block."""
+    conn_or_engine = target.connection() if isinstance(target, Session) else target
+    if conn_or_engine.dialect.name != "postgresql":
+        return False
+    return any(
+        isinstance(op, (CreateIndexOp, DropIndexOp))
+        and dict(op.dialect_kw).get("postgresql_concurrently")
+        for op in ops
+    )
+
+
+def _run_autocommit(
+    ops: Sequence[Op], target: Bindable, *, batch: bool, options: Mapping[str, Any] | None
+) -> Plan:
+    """Run ops that cannot be inside a transaction block, each statement on its own.
+
+    An Engine: a connection of ours in AUTOCOMMIT. A caller's Connection or Session
+    inside a transaction: refused before anything runs (PostgreSQL would refuse
+    ``CREATE INDEX CONCURRENTLY`` there, after earlier statements ran).
+    """
+    if isinstance(target, sa.Engine):
+        with target.connect() as raw:
+            conn = raw.execution_options(isolation_level="AUTOCOMMIT")
+            return _plan_and_execute(conn, ops, batch=batch, options=options)
+    conn = target.connection() if isinstance(target, Session) else target
+    level = conn.get_execution_options().get("isolation_level")
+    if conn.in_transaction() or level != "AUTOCOMMIT":
+        raise InvalidOperationError(
+            "postgresql_concurrently=True: CREATE/DROP INDEX CONCURRENTLY cannot run inside "
+            "a transaction block, and this Connection/Session is in one (or would begin "
+            "one); pass an Engine, or a connection with isolation_level='AUTOCOMMIT' "
+            "outside a transaction. Nothing was changed"
+        )
+    return _plan_and_execute(conn, ops, batch=batch, options=options)
+
+
+def _plan_and_execute(
+    conn: sa.Connection, ops: Sequence[Op], *, batch: bool, options: Mapping[str, Any] | None
+) -> Plan:
+    caps = capabilities.for_dialect(conn.dialect)
+    snap = _snapshot(conn, ops, ops[0].table)
+    p = planner.plan(ops, caps, snap, batch=batch, options=options)
+    execute(conn, p)
+    _run_after(conn, p)
+    return p
+
+
+def _run_after(conn: sa.Connection, p: Plan, *, commit_each: bool = False) -> None:
+    """The plan's ``after_commit`` steps; ``commit_each``: each in its own transaction.
+
+    A failing step runs the plan's ``cleanup`` steps (best effort) and re-raises.
+    """
+    try:
+        for step in p.after_commit:
+            if isinstance(step, Backfill):
+                run_backfill(conn, step, commit_each=commit_each)
+                continue
+            if log.isEnabledFor(logging.DEBUG):
+                log.debug("%s", _render(step, conn.dialect, literal=False))
+            conn.execute(step)
+            if commit_each:
+                conn.commit()
+    except Exception:
+        if commit_each and p.cleanup:
+            conn.rollback()
+            for undo in p.cleanup:
+                assert not isinstance(undo, Backfill)
+                try:
+                    conn.execute(undo)
+                    conn.commit()
+                except Exception:  # the original error matters more
+                    conn.rollback()
+                    log.warning("cleanup after a failed change failed: %s", undo)
+        raise
+
+
+def run_backfill(conn: sa.Connection, step: Backfill, *, commit_each: bool = False) -> int:
+    """Fill ``step.column`` row by row from ``step.fill()``, ``step.batch_size`` rows at a
+    time in primary key order (keyset pagination); progress at INFO. Returns rows filled.
+
+    ``commit_each``: commit after each batch, so row locks are held for one batch only.
+    """
+    table = sa.table(
+        step.table.name,
+        *[sa.column(k) for k in step.key],
+        sa.column(step.column, step.type),
+        schema=step.table.schema,
+    )
+    key = [table.c[k] for k in step.key]
+    total = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+    params: dict[str, Any] = {f"k_{i}": sa.bindparam(f"k_{i}") for i in range(len(key))}
+    update = (
+        sa.update(table)
+        .where(*[k == params[f"k_{i}"] for i, k in enumerate(key)])
+        .values({step.column: sa.bindparam("v", type_=step.type)})
+    )
+    done = 0
+    last: tuple[Any, ...] | None = None
+    while True:
+        query = sa.select(*key).order_by(*key).limit(step.batch_size)
+        if last is not None:
+            query = query.where(sa.tuple_(*key) > sa.tuple_(*last))
+        keys = [tuple(r) for r in conn.execute(query)]
+        if not keys:
+            break
+        conn.execute(
+            update,
+            [{**{f"k_{i}": k[i] for i in range(len(k))}, "v": step.fill()} for k in keys],
+        )
+        if commit_each:
+            conn.commit()
+        done += len(keys)
+        last = keys[-1]
+        log.info(
+            "backfill %s.%s: %d/%d rows", step.table.fullname, step.column, done, total
+        )
+    return done
 
 
 def execute(conn: sa.Connection, p: Plan) -> None:
@@ -130,7 +266,7 @@ def execute(conn: sa.Connection, p: Plan) -> None:
     new = sorted(after - before)
     if new:
         shown = "; ".join(f"{t} rowid {r} -> {parent}" for t, r, parent, _ in new[:10])
-        raise InvalidOperationError(
+        raise ForeignKeyViolationError(
             f"The change would break foreign keys ({len(new)} rows: {shown}); nothing was changed"
         )
     for row in sorted(after):
@@ -143,6 +279,9 @@ def _run_steps(conn: sa.Connection, p: Plan) -> None:
         conn.exec_driver_sql("PRAGMA legacy_alter_table=ON")
     try:
         for step in p.steps:
+            if isinstance(step, Backfill):
+                run_backfill(conn, step)
+                continue
             if log.isEnabledFor(logging.DEBUG):
                 log.debug("%s", _render(step, conn.dialect, literal=False))
             conn.execute(step)
@@ -161,9 +300,10 @@ def _guard_foreign_keys(conn: sa.Connection, p: Plan) -> None:
         return
     if not conn.exec_driver_sql("PRAGMA foreign_keys").scalar():
         return
-    if p.child_tables:
+    if p.child_tables or p.self_referencing:
+        referencing = ", ".join(p.child_tables) or "its own rows"
         raise InvalidOperationError(
-            f"Cannot rebuild a table that {', '.join(p.child_tables)} reference inside a "
+            f"Cannot rebuild a table that {referencing} reference inside a "
             "transaction with PRAGMA foreign_keys=ON (SQLite ignores the pragma inside a "
             "transaction, and dropping the old table would fire their ON DELETE actions): "
             "run the change with an Engine, or with foreign keys off"
@@ -238,6 +378,12 @@ def _sqlite_begin(conn: sa.Connection) -> None:
 
 
 def _render(step: Step, dialect: Dialect, *, literal: bool = True) -> str:
+    if isinstance(step, Backfill):
+        raise OfflineError(
+            f"Column {step.column!r} of {step.table.fullname!r} is filled from a Python "
+            "callable evaluated per row, which offline SQL cannot render: give the column "
+            "a server_default or a SQL expression default, or populate_default=False"
+        )
     kw = {"literal_binds": True} if literal else {}
     assert isinstance(step, sa.sql.ClauseElement)
     return str(step.compile(dialect=dialect, compile_kwargs=kw)).strip()

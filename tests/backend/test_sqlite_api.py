@@ -159,3 +159,55 @@ def test_foreign_key_violation_introduced_by_the_change_rolls_back(engine: sa.En
     assert sa.inspect(engine).get_foreign_keys("child") == []
     assert rows(engine, "child") == [(1, 1), (2, 99)]
     assert "_migrate_tmp_child" not in sa.inspect(engine).get_table_names()
+
+
+def test_batch_index_on_a_column_dropped_later_rebuilds(engine: sa.Engine) -> None:
+    _parent_child(engine)
+    with alter_table("parent", engine=engine) as t:
+        t.create_index("ix_parent_note", "note")
+        t.drop_column("note")
+    assert column_names(engine, "parent") == ["id", "name", "age"]
+    assert {i["name"] for i in sa.inspect(engine).get_indexes("parent")} == {"ix_parent_name"}
+    assert rows(engine, "parent") == [(i, f"n{i}", i) for i in range(1, 6)]
+
+
+def test_rebuild_of_attached_database_table(engine: sa.Engine, other_schema: str) -> None:
+    meta = sa.MetaData()
+    t = sa.Table(
+        "t",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("v", sa.String(10)),
+        schema=other_schema,
+    )
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(t.insert(), [{"id": 1, "v": "a"}, {"id": 2, "v": None}])
+    t.c.v.alter(type=sa.String(20), server_default="z", engine=engine)
+    info = {c["name"]: c for c in sa.inspect(engine).get_columns("t", schema=other_schema)}
+    assert info["v"]["type"].length == 20 and "z" in str(info["v"]["default"])
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(t).order_by(t.c.id)).all() == [(1, "a"), (2, None)]
+
+
+def test_self_referencing_table_refused_in_callers_transaction(engine: sa.Engine) -> None:
+    meta = sa.MetaData()
+    node = sa.Table(
+        "node",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("parent_id", sa.Integer, sa.ForeignKey("node.id", ondelete="CASCADE")),
+    )
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(node.insert(), [{"id": 1, "parent_id": None}, {"id": 2, "parent_id": 1}])
+    fk = _fk_engine(engine)
+    with fk.connect() as conn:
+        with pytest.raises(InvalidOperationError, match="its own rows"):
+            node.c.parent_id.alter(nullable=False, connection=conn)
+        conn.rollback()
+    assert rows(engine, "node") == [(1, None), (2, 1)]
+    # with an Engine the rebuild runs with foreign keys off: nothing cascades
+    node.c.parent_id.alter(type=sa.BigInteger, engine=fk)
+    assert rows(engine, "node") == [(1, None), (2, 1)]
+    fk.dispose()

@@ -39,9 +39,22 @@ from migrate.exceptions import NotSupportedError
 
 def needs(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> frozenset[str]:
     """A rebuild works from the stored schema, which the runner then reads for us."""
-    if all(native(op, caps, snap) for op in ops):
+    if all_native(ops, caps, snap):
         return frozenset()
     return frozenset({"sqlite_schema"})
+
+
+def all_native(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> bool:
+    """Every op is native, also counting indexes the same batch creates before a DROP COLUMN."""
+    indexed: set[str] = set()
+    for op in ops:
+        if isinstance(op, CreateIndexOp):
+            indexed.update(c.lower() for c in op.columns)
+        elif isinstance(op, DropColumnOp) and op.column_name.lower() in indexed:
+            return False  # the new index depends on the column: SQLite's DROP COLUMN refuses
+        if not native(op, caps, snap):
+            return False
+    return True
 
 
 def native(op: Op, caps: Capabilities, snap: TableSnapshot) -> bool:
@@ -65,7 +78,7 @@ def native(op: Op, caps: Capabilities, snap: TableSnapshot) -> bool:
 
 def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
     """Native statements when every op allows them, else ONE rebuild for all of them."""
-    if not all(native(op, caps, snap) for op in ops):
+    if not all_native(ops, caps, snap):
         return rebuild(ops, snap)
     p = Plan()
     rt = render_table(snap)
@@ -175,6 +188,7 @@ def rebuild(ops: Sequence[Op], snap: TableSnapshot) -> Plan:
         copies=rp.copies,
         needs_foreign_keys_off=rp.needs_foreign_keys_off,
         child_tables=tuple(rp.child_tables),
+        self_referencing=rp.self_referencing,
     )
     for op in renames:
         common.rename_table(p, op)
