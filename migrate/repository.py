@@ -1,7 +1,7 @@
 """Migration repositories: finding scripts, running them, the ``migrate_version`` table.
 
 This is the part of sqlalchemy-migrate's ``migrate.versioning`` that the ``changeset run``
-command needs (SPEC §6, §8), and nothing more.
+command needs, and nothing more.
 
 A *repository* is one of:
 
@@ -480,7 +480,7 @@ def _bind(target: Any) -> AbstractContextManager[Any]:
 
 
 class MigrationFailed(Exception):
-    """A script failed; carries what a person needs to know (SPEC §6: script, operation,
+    """A script failed; carries what a person needs to know (script, operation,
     database error)."""
 
     def __init__(self, step: Step | None, script: Script, error: BaseException, rolled_back: bool):

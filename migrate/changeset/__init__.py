@@ -1,7 +1,9 @@
 """Schema changes for SQLAlchemy 2: ``col.create(table)``, ``col.alter(...)``, ...
 
 Importing this package adds the changeset methods to SQLAlchemy's Column, Table,
-Index and Constraint classes (see :mod:`migrate.changeset._install`).
+Index and Constraint classes: ``Column.create``/``drop``/``alter``, ``Table.rename``/
+``create_column``/``drop_column``/``deregister``, ``Index.rename``, and ``create()``/
+``drop()`` on constraints. SQLAlchemy's own attributes are never replaced.
 """
 
 from migrate.changeset import _install

@@ -1,4 +1,4 @@
-"""The one place that adds changeset methods to SQLAlchemy's classes (SPEC §2).
+"""The one place that adds changeset methods to SQLAlchemy's classes.
 
 An explicit list of attribute assignments, run once. An attribute SQLAlchemy
 itself defines is never replaced: ``Table.create``/``Index.create`` keep their

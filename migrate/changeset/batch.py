@@ -1,4 +1,4 @@
-"""Batches: several changes to one table, planned together (SPEC §6).
+"""Batches: several changes to one table, planned together.
 
     with migrate.changeset.alter_table("users", engine=e) as t:
         t.add_column(Column("email", String(120)))
@@ -54,6 +54,7 @@ class BatchOperations:
         self.ops.append(AddColumnOp(self.table, column, populate_default))
 
     def drop_column(self, name: str) -> None:
+        """Drop column ``name`` (indexes on it shrink or vanish, constraints on it go)."""
         self.ops.append(DropColumnOp(self.table, name))
 
     def alter_column(self, name: str, **changes: Any) -> None:
@@ -78,6 +79,7 @@ class BatchOperations:
         self.ops.append(AlterColumnOp(self.table, name, dialect_options=options, **fields))
 
     def rename_column(self, old: str, new: str) -> None:
+        """Rename column ``old`` to ``new``."""
         self.ops.append(AlterColumnOp(self.table, old, name=new))
 
     def add_constraint(self, constraint: sa.Constraint) -> None:
@@ -85,17 +87,27 @@ class BatchOperations:
         self.ops.append(AddConstraintOp(self.table, constraint))
 
     def drop_constraint(self, name: str) -> None:
+        """Drop the constraint called ``name`` (its kind is found in the database)."""
         self.ops.append(DropConstraintOp(self.table, name))
 
     def create_index(
         self, name: str, *columns: str, unique: bool = False, **dialect_kw: Any
     ) -> None:
+        """Create index ``name`` on ``columns``; SQLAlchemy's dialect keywords apply.
+
+        ``postgresql_concurrently=True``: ``CREATE INDEX CONCURRENTLY``, which PostgreSQL
+        runs only outside a transaction block: with an Engine the batch then runs in
+        autocommit (statement by statement, not atomic); with a Connection or Session
+        inside a transaction an ``InvalidOperationError`` is raised before anything runs.
+        """
         self.ops.append(
             CreateIndexOp(self.table, name, tuple(columns), unique, tuple(dialect_kw.items()))
         )
 
-    def drop_index(self, name: str) -> None:
-        self.ops.append(DropIndexOp(self.table, name))
+    def drop_index(self, name: str, **dialect_kw: Any) -> None:
+        """Drop index ``name``; ``postgresql_concurrently=True``: ``DROP INDEX CONCURRENTLY``
+        (outside a transaction, like :meth:`create_index`)."""
+        self.ops.append(DropIndexOp(self.table, name, tuple(dialect_kw.items())))
 
 
 @contextmanager
@@ -105,12 +117,23 @@ def alter_table(
     schema: str | None = None,
     engine: Bindable | None = None,
     connection: Bindable | None = None,
+    mysql_algorithm: str | None = None,
+    mysql_lock: str | None = None,
 ) -> Iterator[BatchOperations]:
     """Collect changes to ``table`` (a name or a Table) and apply them together on exit.
 
-    The bind is found as for every operation (SPEC §3). With a Table object, its columns,
+    The bind is found as for every operation. With a Table object, its columns,
     indexes and constraints are updated after the batch succeeded.
+    ``mysql_algorithm=`` (``INSTANT``/``INPLACE``/``NOCOPY``/``COPY``/``DEFAULT``) and
+    ``mysql_lock=`` (``NONE``/``SHARED``/``EXCLUSIVE``/``DEFAULT``) are appended to every
+    ALTER TABLE of the batch on MySQL/MariaDB (the server refuses instead of copying);
+    other dialects ignore them.
     """
+    options = {
+        k: v
+        for k, v in (("mysql_algorithm", mysql_algorithm), ("mysql_lock", mysql_lock))
+        if v is not None
+    }
     table_obj = table if isinstance(table, sa.Table) else None
     ref = (
         TableRef(table.name, table.schema)
@@ -126,7 +149,7 @@ def alter_table(
         target = binding.resolve(
             connection=connection, engine=engine, table=table_obj, what=f"altering {ref.fullname!r}"
         )
-    runner.run(batch.ops, target, table=table_obj, batch=True)
+    runner.run(batch.ops, target, table=table_obj, batch=True, options=options)
     if table_obj is not None:
         _follow(table_obj, batch.ops)
 

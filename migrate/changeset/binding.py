@@ -1,4 +1,4 @@
-"""Finding the database an operation runs on (SPEC §3).
+"""Finding the database an operation runs on.
 
 Order: ``connection=``/``engine=`` keyword, the table's ``MetaData`` bind,
 the innermost :func:`bind` block, else :class:`~migrate.exceptions.NoBindError`.
@@ -77,7 +77,7 @@ def resolve(
     table: sa.Table | None = None,
     what: str = "this operation",
 ) -> Bindable:
-    """Find the bind for ``what`` in SPEC §3 order."""
+    """Find the bind for ``what`` in the documented order (keyword, MetaData bind, bind() block)."""
     for given, kw in ((connection, "connection="), (engine, "engine=")):
         if given is not None:
             _check_bindable(given, kw)

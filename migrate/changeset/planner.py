@@ -1,7 +1,7 @@
 """Planning: (ops, capabilities, snapshot) -> Plan, as pure functions.
 
 Checks that hold on every dialect live here (bad input is refused before any
-statement runs, SPEC §7); what to emit is decided by ``databases/<dialect>.py``.
+statement runs); what to emit is decided by ``databases/<dialect>.py``.
 """
 
 from __future__ import annotations

@@ -45,9 +45,9 @@ def to_sql(dialect: str | Dialect, stream: TextIO | None = None) -> Iterator[lis
     """Render every changeset operation inside the block as SQL instead of running it.
 
     ``dialect`` is a name (``"sqlite"``, ``"postgresql"``, ``"mysql"``, ``"mariadb"``) or a
-    Dialect object. Yields the list the statements (literal values, ``;``-terminated)
-    are appended to; each is also written to ``stream`` if given. No driver and no
-    database are needed; operations see only what their Table objects describe.
+    Dialect object. Yields a list; each statement (literal values, ``;``-terminated) is
+    appended to it, and also written to ``stream`` if given. No driver and no database
+    are needed; operations see only what their Table objects describe.
     """
     d = capabilities.dialect_from_name(dialect) if isinstance(dialect, str) else dialect
     capabilities.for_dialect(d, offline=True)  # refuse unsupported dialects up front
@@ -238,9 +238,7 @@ def run_backfill(conn: sa.Connection, step: Backfill, *, commit_each: bool = Fal
             conn.commit()
         done += len(keys)
         last = keys[-1]
-        log.info(
-            "backfill %s.%s: %d/%d rows", step.table.fullname, step.column, done, total
-        )
+        log.info("backfill %s.%s: %d/%d rows", step.table.fullname, step.column, done, total)
     return done
 
 
@@ -321,7 +319,7 @@ def _fk_violations(conn: sa.Connection, tables: Sequence[str]) -> set[tuple[Any,
 
 @contextmanager
 def transaction(target: Bindable) -> Iterator[sa.Connection]:
-    """The connection an operation runs on, in the right transaction (SPEC §3).
+    """The connection an operation runs on, in the right transaction.
 
     Engine: a connection of our own, one transaction, committed on success.
     Connection or Session: the caller's transaction, never committed by us; a

@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from migrate.changeset import _tables, binding, runner
+from migrate.changeset import _tables, binding, ddl, runner
 from migrate.changeset.binding import Bindable
 from migrate.changeset.delta import ColumnDelta
 from migrate.changeset.ops import (
@@ -24,6 +24,7 @@ from migrate.changeset.ops import (
     RenameTableOp,
     TableRef,
 )
+from migrate.changeset.planner import Plan
 from migrate.exceptions import (
     IgnoredArgumentWarning,
     InvalidConstraintError,
@@ -46,7 +47,7 @@ def table_ref(table: sa.Table) -> TableRef:
 
 
 def warn_ignored(where: str, kw: dict[str, Any]) -> None:
-    """Unknown keywords are reported, never silently swallowed (SPEC §4)."""
+    """Unknown keywords are reported, never silently swallowed."""
     if kw:
         names = ", ".join(sorted(kw))
         warnings.warn(
@@ -56,6 +57,21 @@ def warn_ignored(where: str, kw: dict[str, Any]) -> None:
         )
 
 
+#: Operation-wide dialect options every operation accepts (ignored on other dialects).
+ALTER_OPTIONS = ("mysql_algorithm", "mysql_lock", "mariadb_algorithm", "mariadb_lock")
+
+
+def pop_alter_options(kw: dict[str, Any]) -> dict[str, Any]:
+    """Take ``mysql_algorithm=``/``mysql_lock=`` out of ``kw``.
+
+    MySQL/MariaDB append ``, ALGORITHM=..., LOCK=...`` to the operation's ALTER TABLE
+    (and CREATE/DROP INDEX) statements, so the server refuses a change it cannot do that
+    way instead of silently copying the table. Other dialects ignore them without a
+    warning, like SQLAlchemy's dialect keywords.
+    """
+    return {k: kw.pop(k) for k in ALTER_OPTIONS if k in kw}
+
+
 def run_ops(
     ops: list[Op],
     table: sa.Table | None,
@@ -63,11 +79,12 @@ def run_ops(
     connection: Bindable | None,
     engine: Bindable | None,
     what: str,
-) -> None:
+    options: dict[str, Any] | None = None,
+) -> Plan:
     target = None
     if not runner.offline_active():
         target = binding.resolve(connection=connection, engine=engine, table=table, what=what)
-    runner.run(ops, target, table=table)
+    return runner.run(ops, target, table=table, options=options)
 
 
 # ---- functions ---------------------------------------------------------------------------
@@ -156,8 +173,7 @@ def alter_column(
     if table is None:
         name = column if isinstance(column, str) else column.name
         raise InvalidOperationError(
-            f"alter_column({name!r}) needs the table: attach the column to a Table or "
-            "pass table="
+            f"alter_column({name!r}) needs the table: attach the column to a Table or pass table="
         )
     delta = ColumnDelta(column, *p, table=table, **changes)
     op = delta.to_op(table)
@@ -196,9 +212,20 @@ def column_create(
     Then the named index, unique constraint, the column's foreign keys and the named
     primary key. ``populate_default`` fills existing rows from the Python default:
     a constant or callable (evaluated once) becomes a temporary server default on
-    PostgreSQL and MySQL (no table rewrite), an UPDATE on SQLite; a SQL expression
-    is evaluated per row by an UPDATE. The column becomes ``table.c.<key>``.
+    PostgreSQL and MySQL (no table rewrite); on SQLite a nullable column is filled by an
+    UPDATE after the native ADD COLUMN, a NOT NULL one by one table rebuild that copies
+    the value in; a SQL expression is evaluated per row. The column becomes
+    ``table.c.<key>``.
+
+    PostgreSQL: a callable default (``uuid.uuid4``, ``datetime.now``, any function) is
+    evaluated per row instead: the column is added nullable, then filled in batches of
+    10,000 rows by primary key (each batch committed on its own with an Engine; progress
+    at INFO on the ``migrate.changeset`` logger), then made NOT NULL if asked. Offline
+    SQL refuses it (``OfflineError``). A column of a new named ``Enum`` type creates the
+    type first (``CREATE TYPE``). ``mysql_algorithm=``/``mysql_lock=``: see
+    :func:`pop_alter_options`.
     """
+    options = pop_alter_options(kw)
     warn_ignored("Column.create()", kw)
     for flag, name, label in (
         (self.index, index_name, "index_name"),
@@ -246,7 +273,14 @@ def column_create(
         )
     if primary_key_name:
         ops.append(AddConstraintOp(ref, sa.PrimaryKeyConstraint(self.name, name=primary_key_name)))
-    run_ops(ops, table, connection=connection, engine=engine, what=f"adding column {self.name!r}")
+    run_ops(
+        ops,
+        table,
+        connection=connection,
+        engine=engine,
+        what=f"adding column {self.name!r}",
+        options=options,
+    )
 
     if not table.c.contains_column(self):
         _tables.forget_alias(table, self.key)
@@ -271,8 +305,10 @@ def column_drop(
 
     Indexes on it shrink (composite) or vanish and constraints on it go, in the
     database and in the Table object. SQLite: native ``DROP COLUMN`` on 3.35+ when
-    nothing depends on the column.
+    nothing depends on the column. On PostgreSQL an enum type the column used stays
+    (other tables may use it): drop it with ``sa.Enum(..., name=...).drop(bind)``.
     """
+    options = pop_alter_options(kw)
     warn_ignored("Column.drop()", kw)
     if table is None:
         table = self.table if isinstance(getattr(self, "table", None), sa.Table) else None
@@ -286,6 +322,7 @@ def column_drop(
         connection=connection,
         engine=engine,
         what=f"dropping column {self.name!r}",
+        options=options,
     )
     _tables.remove_column(table, self.name)
     return self
@@ -320,17 +357,28 @@ def table_rename(
     name: str,
     connection: Bindable | None = None,
     engine: Bindable | None = None,
+    rename_constraints: bool = False,
     **kw: Any,
 ) -> None:
-    """Rename this table; its MetaData is re-keyed (the old key is gone)."""
+    """Rename this table; its MetaData is re-keyed (the old key is gone).
+
+    PostgreSQL: the serial/identity sequences named ``<old>_<col>_seq`` follow; with
+    ``rename_constraints=True`` so do constraints and indexes whose names embed the old
+    table name (``<old>_pkey``, ``<old>_<col>_key``/``_fkey``/``_check``, ``ix_<old>_...``),
+    in the database and in this Table object. Other dialects ignore
+    ``rename_constraints``.
+    """
+    options = pop_alter_options(kw)
     warn_ignored("Table.rename()", kw)
-    run_ops(
-        [RenameTableOp(table_ref(self), name)],
+    plan = run_ops(
+        [RenameTableOp(table_ref(self), name, rename_constraints)],
         self,
         connection=connection,
         engine=engine,
         what=f"renaming table {self.name!r}",
+        options=options,
     )
+    _rename_embedded(self, plan)
     _tables.rename_table(self, name)
 
 
@@ -348,6 +396,7 @@ def index_rename(
     index is dropped and re-created from its stored ``CREATE INDEX`` text with only the
     name changed, in one transaction.
     """
+    options = pop_alter_options(kw)
     warn_ignored("Index.rename()", kw)
     table = self.table if isinstance(getattr(self, "table", None), sa.Table) else None
     if table is None:
@@ -355,14 +404,37 @@ def index_rename(
             f"Index {self.name!r} is not attached to a table: use "
             "rename_index(name, new_name, table=..., engine=...)"
         )
+    ref = table_ref(table)
+    if not runner.offline_active():
+        connection = binding.resolve(
+            connection=connection, engine=engine, table=table, what=f"renaming index {self.name!r}"
+        )
+        ref = _index_table_ref(connection, table, str(self.name))
     run_ops(
-        [RenameIndexOp(table_ref(table), str(self.name), name)],
+        [RenameIndexOp(ref, str(self.name), name)],
         table,
         connection=connection,
         engine=engine,
         what=f"renaming index {self.name!r}",
+        options=options,
     )
     self.name = name  # type: ignore[assignment]
+
+
+def _index_table_ref(target: Bindable, table: sa.Table, index_name: str) -> TableRef:
+    """The table the index is on in the database.
+
+    The Index's Table object may be stale: legacy scripts rename the table through
+    another (reflected) Table object and then rename the index through the old one,
+    which sqlalchemy-migrate allowed on PostgreSQL (the index is found by name there).
+    If the Table's name is not in the database, the index is looked up by its name.
+    """
+    from migrate.changeset import introspect
+
+    bind = target.connection() if isinstance(target, sa.orm.Session) else target
+    if sa.inspect(bind).has_table(table.name, schema=table.schema):
+        return table_ref(table)
+    return TableRef(introspect.locate_index(target, index_name, table.schema), table.schema)
 
 
 def rename_index(
@@ -382,6 +454,7 @@ def rename_index(
     if isinstance(index, sa.Index):
         index_rename(index, name, connection=connection, engine=engine, **kw)
         return
+    options = pop_alter_options(kw)
     warn_ignored("rename_index()", kw)
     if isinstance(table, sa.Table):
         run_ops(
@@ -390,6 +463,7 @@ def rename_index(
             connection=connection,
             engine=engine,
             what=f"renaming index {index!r}",
+            options=options,
         )
         for ix in table.indexes:
             if ix.name == index:
@@ -408,7 +482,20 @@ def rename_index(
         from migrate.changeset import introspect
 
         table = introspect.locate_index(target, index, schema)
-    runner.run([RenameIndexOp(TableRef(table, schema), index, name)], target)
+    runner.run([RenameIndexOp(TableRef(table, schema), index, name)], target, options=options)
+
+
+def _rename_embedded(table: sa.Table, plan: Plan) -> None:
+    """The Table object's constraint/index names follow ``rename_constraints=True``."""
+    renames = {
+        step.old_name: step.new_name
+        for step in plan.steps
+        if isinstance(step, (ddl.RenameConstraint, ddl.RenameIndex))
+    }
+    items: list[sa.Constraint | sa.Index] = [*table.constraints, *table.indexes]
+    for item in items:
+        if isinstance(item.name, str) and item.name in renames:
+            item.name = renames[item.name]
 
 
 def table_deregister(self: sa.Table) -> None:

@@ -39,20 +39,26 @@ def add_column(p: Plan, op: AddColumnOp, caps: Capabilities, rt: sa.Table) -> No
     then made NOT NULL if asked.
     """
     col = op.column
+    # A column not declared primary key is never rendered AUTO_INCREMENT/SERIAL, even
+    # when a primary key added on it later in this plan makes it the render table's
+    # autoincrement column (steps compile after the whole plan is built).
+    auto: dict[str, Any] = {}
+    if not col.primary_key and col.autoincrement is not True:
+        auto["autoincrement"] = False
     kind, value = python_default_value(col) if op.populate_default else ("none", None)
     if kind == "scalar" and value is not None:
-        render = column_for_render(col, rt)
+        render = column_for_render(col, rt, **auto)
         render.server_default = sa.DefaultClause(sa.literal(value, type_=col.type))
         p.steps.append(ddl.AddColumn(op.table, render))
         p.steps.append(ddl.AlterColumnDefault(op.table, render, None))
     elif kind == "sql":
-        render = column_for_render(col, rt, nullable=True)
+        render = column_for_render(col, rt, nullable=True, **auto)
         p.steps.append(ddl.AddColumn(op.table, render))
         p.steps.append(backfill(rt, col.name, value, kind))
         if not col.nullable:
             p.steps.append(set_not_null(op, caps, col, rt))
     else:
-        render = column_for_render(col, rt)
+        render = column_for_render(col, rt, **auto)
         p.steps.append(ddl.AddColumn(op.table, render))
 
 
@@ -80,7 +86,8 @@ def create_index(p: Plan, op: CreateIndexOp, rt: sa.Table) -> None:
 
 
 def drop_index(p: Plan, op: DropIndexOp, rt: sa.Table) -> None:
-    p.steps.append(sa.schema.DropIndex(sa.Index(op.index_name, _table=rt)))
+    index = sa.Index(op.index_name, _table=rt, **dict(op.dialect_kw))
+    p.steps.append(sa.schema.DropIndex(index))
 
 
 def add_constraint(p: Plan, op: AddConstraintOp, rt: sa.Table) -> None:
@@ -106,7 +113,7 @@ def dialect_for(caps: Capabilities) -> Dialect:
 
 
 def render_type(type_: sa.types.TypeEngine[Any], caps: Capabilities) -> str:
-    """The type's DDL spelling; a type the dialect cannot render is refused (SPEC §7)."""
+    """The type's DDL spelling; a type the dialect cannot render is refused."""
     try:
         return str(type_.compile(dialect=dialect_for(caps)))
     except (sa.exc.CompileError, sa.exc.UnsupportedCompilationError) as exc:

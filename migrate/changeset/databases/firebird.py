@@ -1,4 +1,4 @@
-"""Firebird: not supported (SPEC §8). Importable for legacy scripts; any use raises.
+"""Firebird: not supported. Importable for legacy scripts; any use raises.
 
 sqlalchemy-migrate 0.13 had a Firebird module here; sqlalchemy-changeset supports SQLite,
 PostgreSQL and MySQL/MariaDB only. Looking up anything in this module raises

@@ -1,4 +1,4 @@
-"""IBM DB2: not supported (SPEC §8). Importable for legacy scripts; any use raises.
+"""IBM DB2: not supported. Importable for legacy scripts; any use raises.
 
 sqlalchemy-migrate 0.13 had a IBM DB2 module here; sqlalchemy-changeset supports SQLite,
 PostgreSQL and MySQL/MariaDB only. Looking up anything in this module raises

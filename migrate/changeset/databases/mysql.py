@@ -109,7 +109,7 @@ def alter_column(
 def keep_charset(
     new: sa.types.TypeEngine[Any], old: sa.types.TypeEngine[Any]
 ) -> sa.types.TypeEngine[Any]:
-    """A string type that names no charset/collation keeps the column's (SPEC §4)."""
+    """A string type that names no charset/collation keeps the column's."""
     if not isinstance(new, sa.String) or not isinstance(old, sa.String):
         return new
     if getattr(new, "charset", None) or getattr(new, "collation", None):
