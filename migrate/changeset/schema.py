@@ -39,10 +39,15 @@ __all__ = [
     "rename_table",
     "rename_index",
     "ColumnDelta",
+    "ChangesetColumn",
+    "ChangesetTable",
+    "ChangesetIndex",
+    "ChangesetDefaultClause",
 ]
 
 
 def table_ref(table: sa.Table) -> TableRef:
+    """The table as the database knows it: name and schema."""
     return TableRef(table.name, table.schema)
 
 
@@ -501,3 +506,38 @@ def _rename_embedded(table: sa.Table, plan: Plan) -> None:
 def table_deregister(self: sa.Table) -> None:
     """Remove this table from its metadata."""
     _tables.deregister(self)
+
+
+# ---- legacy class names ------------------------------------------------------------------
+# sqlalchemy-migrate grafted these classes onto SQLAlchemy's bases; here the methods are
+# added to SQLAlchemy's classes directly (see _install.py). The names stay importable for
+# scripts that reference them, and hold the same functions.
+
+
+class ChangesetColumn:
+    """Changeset methods of :class:`sqlalchemy.Column` (legacy name)."""
+
+    create = column_create
+    drop = column_drop
+    alter = column_alter
+
+
+class ChangesetTable:
+    """Changeset methods of :class:`sqlalchemy.Table` (legacy name)."""
+
+    create_column = table_create_column
+    drop_column = table_drop_column
+    rename = table_rename
+    deregister = table_deregister
+
+
+class ChangesetIndex:
+    """Changeset methods of :class:`sqlalchemy.Index` (legacy name)."""
+
+    rename = index_rename
+
+
+class ChangesetDefaultClause:
+    """Legacy name. The old library made ``DefaultClause`` compare by argument, which
+    made it unhashable; that is not installed (server defaults are compared by the
+    library where it needs to)."""

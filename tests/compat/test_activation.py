@@ -94,3 +94,13 @@ def test_default_clause_stays_hashable_and_compiles_unchanged() -> None:
     col = sa.Column("c", sa.Integer, server_default="1")
     t = sa.Table("t", sa.MetaData(), col)
     assert "DEFAULT '1'" in str(sa.schema.CreateTable(t))
+
+
+def test_legacy_changeset_class_names_hold_the_installed_methods() -> None:
+    from migrate.changeset.schema import ChangesetColumn, ChangesetIndex, ChangesetTable
+
+    assert sa.Column.create is ChangesetColumn.create
+    assert sa.Column.alter is ChangesetColumn.alter
+    assert sa.Table.rename is ChangesetTable.rename
+    assert sa.Table.drop_column is ChangesetTable.drop_column
+    assert sa.Index.rename is ChangesetIndex.rename
