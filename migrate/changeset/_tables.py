@@ -27,10 +27,17 @@ def remove_column(table: sa.Table, name: str) -> sa.Column[Any] | None:
     for cons in list(table.constraints):
         if isinstance(cons, sa.PrimaryKeyConstraint):
             if name in cons.columns:
-                cons._reload([c for c in cons.columns if c.name != name])
+                col.primary_key = False  # else the new key takes it back from the table
+                rest = [c for c in cons.columns if c.name != name]
+                pk_name = cons.name if isinstance(cons.name, str) else None
+                sa.PrimaryKeyConstraint(*rest, name=pk_name)._set_parent(table)
         elif isinstance(cons, (sa.ForeignKeyConstraint, sa.UniqueConstraint)):
             if name in {c.name for c in cons.columns}:
                 table.constraints.discard(cons)
+                for fk in getattr(cons, "elements", ()):
+                    # a composite FK goes whole: its other columns lose their part of it
+                    table.foreign_keys.discard(fk)
+                    fk.parent.foreign_keys.discard(fk)
         elif isinstance(cons, sa.CheckConstraint):
             if name in {c.name for c in getattr(cons, "columns", ())}:
                 table.constraints.discard(cons)
@@ -92,9 +99,7 @@ def _aliases(coll: Any) -> list[tuple[str, sa.Column[Any]]]:
     """Old keys kept resolving after a rename: ``_index`` entries not in ``keys()``."""
     keys = set(coll.keys())
     return [
-        (k, entry[1])
-        for k, entry in coll._index.items()
-        if isinstance(k, str) and k not in keys
+        (k, entry[1]) for k, entry in coll._index.items() if isinstance(k, str) and k not in keys
     ]
 
 
@@ -163,9 +168,7 @@ def set_primary_key(table: sa.Table | None, column: sa.Column[Any], flag: bool) 
         sa.PrimaryKeyConstraint._autoincrement_column._reset(pk)  # type: ignore[attr-defined]
 
 
-def alter_column(
-    table: sa.Table | None, column: sa.Column[Any], changes: dict[str, Any]
-) -> None:
+def alter_column(table: sa.Table | None, column: sa.Column[Any], changes: dict[str, Any]) -> None:
     """Apply a successful alter to the caller's Column (and its Table)."""
     if "type" in changes:
         column.type = changes["type"]

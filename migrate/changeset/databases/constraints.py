@@ -258,8 +258,23 @@ class ConstraintBook:
                     f"Cannot add {want.describe()} to table {self.table!r}: it has no column "
                     f"{col!r} (columns: {', '.join(c.name for c in rt.columns)})"
                 )
+        facts = list(self.facts)
+        if self.snap.offline:
+            # offline, the snapshot is the caller's Table, which already holds the
+            # constraint being added: it is not there yet
+            own = next(
+                (
+                    f
+                    for f in facts
+                    if f.same_definition(want, self.caps)
+                    and (f.name is None or given is None or _same_name(f.name, given))
+                ),
+                None,
+            )
+            if own is not None:
+                facts.remove(own)
         if given is None:
-            for fact in self.facts:
+            for fact in facts:
                 if fact.same_definition(want, self.caps):
                     log.info(
                         "%s already has %s; not adding an identical one",
@@ -270,7 +285,7 @@ class ConstraintBook:
         name = effective_name(cons)
         if want.kind == "primary_key" and self.caps.family == "mysql":
             name = None
-        for fact in self.facts:
+        for fact in facts:
             same = _same_name(fact.name, name) or (
                 want.kind == "primary_key" and fact.kind == "primary_key"
             )
@@ -332,6 +347,9 @@ class ConstraintBook:
                     f"Table {self.table!r} has no primary key named {name!r} "
                     f"(its primary key is {pk.describe()})"
                 )
+            if pk.name is None and self.caps.family != "mysql":
+                # offline: the Table object does not know the name; the autoname does
+                return replace(pk, name=name)
             return pk
         candidates = [f for f in self.facts if kind is None or f.kind == kind]
         for fact in candidates:
@@ -341,6 +359,8 @@ class ConstraintBook:
             want = fact_of(op.constraint, self.caps, None)
             for fact in candidates:
                 if fact.same_definition(want, self.caps):
+                    if fact.name is None and self.snap.offline:
+                        return replace(fact, name=name)  # the Table object names none
                     return fact
         what = f"{label} constraint" if label else "constraint"
         raise NoSuchObjectError(
@@ -354,7 +374,8 @@ class ConstraintBook:
             self._drop_primary_key(p, op, fact)
         else:
             p.steps.append(ddl.DropConstraintByName(op.table, fact.name, fact.kind, op.cascade))
-        self.facts.remove(fact)
+        bare = replace(fact, name=None)
+        self.facts = [f for f in self.facts if replace(f, name=None) != bare]
 
     def _drop_primary_key(self, p: Plan, op: DropConstraintOp, pk: Fact) -> None:
         """Drop the PK; FKs that depend on it are dropped first and restored by finish()."""
@@ -485,7 +506,13 @@ class ConstraintBook:
                     p.steps.append(ddl.DropConstraintByName(op.table, f.name, "unique"))
                 elif f.kind == "check" and f.name:
                     p.steps.append(ddl.DropConstraintByName(op.table, f.name, "check"))
+            pk = next((f for f in touching if f.kind == "primary_key"), None)
+            if pk is not None and len(pk.columns) > 1:
+                # MariaDB refuses to drop a column of a composite primary key
+                p.steps.append(ddl.DropConstraintByName(op.table, None, "primary_key"))
             p.steps.append(ddl.DropColumn(op.table, name))
+            if pk is not None and len(pk.columns) > 1:
+                self._re_add_primary_key(p, rt, pk, name)
         else:
             p.steps.append(ddl.DropColumn(op.table, name))
             for index in self.snap.table.indexes:
@@ -499,13 +526,18 @@ class ConstraintBook:
                 )
             pk = next((f for f in touching if f.kind == "primary_key"), None)
             if pk is not None and len(pk.columns) > 1:
-                rest_pk = [c for c in pk.columns if c != name]
-                holder = sa.Table(rt.name, sa.MetaData(), schema=rt.schema)
-                for c in rest_pk:
-                    holder.append_column(sa.Column(c, sa.types.NullType()))
-                p.steps.append(sa.schema.AddConstraint(_pk_on(holder, rest_pk, pk.name)))
+                # PostgreSQL dropped the whole primary key with the column
+                self._re_add_primary_key(p, rt, pk, name)
         for f in touching:
             self.facts.remove(f)
+
+    def _re_add_primary_key(self, p: Plan, rt: sa.Table, pk: Fact, dropped: str) -> None:
+        rest = [c for c in pk.columns if c.lower() != dropped.lower()]
+        holder = sa.Table(rt.name, sa.MetaData(), schema=rt.schema)
+        for c in rest:
+            holder.append_column(sa.Column(c, sa.types.NullType()))
+        p.steps.append(sa.schema.AddConstraint(_pk_on(holder, rest, pk.name)))
+        self.facts.append(replace(pk, columns=tuple(rest)))
 
 
 def _pk_on(table: sa.Table, cols: Sequence[str], name: str | None) -> sa.PrimaryKeyConstraint:
