@@ -447,7 +447,7 @@ def parent_child(engine: sa.Engine) -> tuple[sa.Table, sa.Table]:
     return parent, child
 
 
-@pytest.mark.backends("postgresql", "mysql")  # SQLite changes a PK by rebuild (not here)
+@pytest.mark.backends("postgresql", "mysql")  # SPEC §4: PK under FKs is a server feature
 def test_dropping_a_pk_that_fks_need_is_refused_before_any_change(engine: sa.Engine) -> None:
     parent, _child = parent_child(engine)
     before = schema_state(engine)
@@ -457,7 +457,7 @@ def test_dropping_a_pk_that_fks_need_is_refused_before_any_change(engine: sa.Eng
     assert rows(engine, "child") == [(1, 1), (2, 2)]
 
 
-@pytest.mark.backends("postgresql", "mysql")  # SQLite changes a PK by rebuild (not here)
+@pytest.mark.backends("postgresql", "mysql")  # SPEC §4: PK under FKs is a server feature
 def test_changing_a_pk_under_fks_restores_them(engine: sa.Engine) -> None:
     """Drop and re-add the PK in one operation: the child's FK is dropped and restored."""
     parent_child(engine)
@@ -475,7 +475,7 @@ def test_changing_a_pk_under_fks_restores_them(engine: sa.Engine) -> None:
             conn.exec_driver_sql("INSERT INTO child (id, parent_id) VALUES (3, 99)")
 
 
-@pytest.mark.backends("postgresql", "mysql")  # SQLite changes a PK by rebuild (not here)
+@pytest.mark.backends("postgresql", "mysql")  # SPEC §4: PK under FKs is a server feature
 def test_changing_a_pk_to_columns_fks_cannot_use_is_refused(engine: sa.Engine) -> None:
     parent_child(engine)
     ref = TableRef("parent")
@@ -492,7 +492,7 @@ def test_changing_a_pk_to_columns_fks_cannot_use_is_refused(engine: sa.Engine) -
     assert rows(engine, "parent") == [(1, 10), (2, 20)]
 
 
-@pytest.mark.backends("postgresql", "mysql")  # SQLite changes a PK by rebuild (not here)
+@pytest.mark.backends("postgresql", "mysql")  # SPEC §4: PK under FKs is a server feature
 def test_drop_pk_cascade_drops_dependent_fks(engine: sa.Engine) -> None:
     parent, _child = parent_child(engine)
     PrimaryKeyConstraint("id", table=parent).drop(cascade=True)

@@ -6,6 +6,8 @@ go, in the database and in the Table object; the rows of the other columns stay.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 
@@ -74,8 +76,6 @@ def test_drop_column_with_unique_constraints(engine: sa.Engine, backend_name: st
     uq_multi = sa.UniqueConstraint("b", "c", name="uq_bc")
     for uq in (uq_single, uq_multi):
         orders.append_constraint(uq)
-        if backend_name == "sqlite":
-            pytest.skip("SQLite: UNIQUE on the column needs the table rebuild (tested there)")
         uq.create()
     orders.drop_column("c")
     insp = sa.inspect(engine)
@@ -86,7 +86,7 @@ def test_drop_column_with_unique_constraints(engine: sa.Engine, backend_name: st
     assert rows(engine, "orders") == [(1, 2, 1, 10), (2, 1, 2, 20)]
 
 
-@pytest.mark.backends("postgresql", "mysql")  # SQLite: a column with a FK needs the rebuild
+# SQLite: by rebuild
 def test_drop_column_with_foreign_key(engine: sa.Engine) -> None:
     _, orders = make_orders(engine)
     orders.c.customer_id.drop()
@@ -98,7 +98,7 @@ def test_drop_column_with_foreign_key(engine: sa.Engine) -> None:
     assert rows(engine, "orders") == [(1, 1, 10, 100), (2, 2, 20, 200)]
 
 
-@pytest.mark.backends("postgresql", "mysql")  # SQLite: a column with a FK needs the rebuild
+# SQLite: by rebuild
 def test_drop_column_in_composite_foreign_key(engine: sa.Engine) -> None:
     meta = sa.MetaData()
     meta.bind = engine  # type: ignore[attr-defined]
@@ -129,7 +129,7 @@ def test_drop_column_in_composite_foreign_key(engine: sa.Engine) -> None:
     assert not child.foreign_keys
 
 
-@pytest.mark.backends("postgresql", "mysql")  # SQLite: a PK column needs the rebuild
+# SQLite: by rebuild
 def test_drop_column_of_composite_primary_key(engine: sa.Engine) -> None:
     meta = sa.MetaData()
     meta.bind = engine  # type: ignore[attr-defined]
@@ -147,3 +147,15 @@ def test_drop_column_of_composite_primary_key(engine: sa.Engine) -> None:
     assert sa.inspect(engine).get_pk_constraint("pairs")["constrained_columns"] == ["x"]
     assert [c.name for c in pairs.primary_key.columns] == ["x"]
     assert rows(engine, "pairs", order_by="x") == [(1, "a"), (2, "b")]
+
+
+@pytest.mark.backends("sqlite")
+def test_sqlite_index_only_dependencies_need_no_rebuild(engine: sa.Engine, capture: Any) -> None:
+    """Only indexes on the column: DROP INDEX, native DROP COLUMN, CREATE the shrunk one."""
+    _, orders = make_orders(engine)
+    with capture(engine) as sql:
+        orders.c.a.drop()
+    assert not [s for s in sql if "CREATE TABLE" in s.upper()]
+    assert [s for s in sql if "DROP COLUMN" in s.upper()]
+    assert indexes(engine) == {"ix_ab": ["b"], "ix_bc": ["b", "c"]}
+    assert rows(engine, "orders") == [(1, 2, 10, 100), (2, 1, 20, 200)]
