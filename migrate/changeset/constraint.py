@@ -59,10 +59,16 @@ def _split_bind(a: tuple[Any, ...], kw: dict[str, Any]) -> tuple[Any, Any]:
 
 
 def constraint_create(self: sa.Constraint, *a: Any, **kw: Any) -> sa.Constraint:
-    """Create the constraint in the database (``ALTER TABLE ADD CONSTRAINT``)."""
-    from migrate.changeset.schema import warn_ignored
+    """Create the constraint in the database (``ALTER TABLE ADD CONSTRAINT``).
+
+    PostgreSQL: a CHECK or FOREIGN KEY made with ``postgresql_not_valid=True`` is added
+    ``NOT VALID`` (existing rows are not checked, no long lock); check them later with
+    :func:`constraint_validate`. ``mysql_algorithm=``/``mysql_lock=`` as for columns.
+    """
+    from migrate.changeset.schema import pop_alter_options, warn_ignored
 
     connection, engine = _split_bind(a, kw)
+    options = pop_alter_options(kw)
     warn_ignored(f"{type(self).__name__}.create()", kw)
     table = _table_of(self)
     ref = TableRef(table.name, table.schema)
@@ -71,7 +77,7 @@ def constraint_create(self: sa.Constraint, *a: Any, **kw: Any) -> sa.Constraint:
         target = binding.resolve(
             connection=connection, engine=engine, table=table, what="creating a constraint"
         )
-    runner.run([AddConstraintOp(ref, self)], target, table=table)
+    runner.run([AddConstraintOp(ref, self)], target, table=table, options=options)
     _attach(self, table)
     return self
 
@@ -80,9 +86,10 @@ def constraint_drop(
     self: sa.Constraint, *a: Any, cascade: bool = False, **kw: Any
 ) -> sa.Constraint:
     """Drop the constraint from the database; ``cascade=True`` adds CASCADE where supported."""
-    from migrate.changeset.schema import warn_ignored
+    from migrate.changeset.schema import pop_alter_options, warn_ignored
 
     connection, engine = _split_bind(a, kw)
+    options = pop_alter_options(kw)
     warn_ignored(f"{type(self).__name__}.drop()", kw)
     table = _table_of(self)
     ref = TableRef(table.name, table.schema)
@@ -95,8 +102,34 @@ def constraint_drop(
             connection=connection, engine=engine, table=table, what="dropping a constraint"
         )
     op = DropConstraintOp(ref, name, constraint_kind(self), cascade, self)
-    runner.run([op], target, table=table)
+    runner.run([op], target, table=table, options=options)
     _detach(self, table)
+    return self
+
+
+def constraint_validate(self: sa.Constraint, *a: Any, **kw: Any) -> sa.Constraint:
+    """PostgreSQL: ``ALTER TABLE t VALIDATE CONSTRAINT c`` for a constraint added with
+    ``postgresql_not_valid=True``: checks the existing rows under SHARE UPDATE EXCLUSIVE
+    (reads and writes continue). Needs a named constraint (or its autoname); other
+    dialects raise NotSupportedError.
+    """
+    from migrate.changeset.ops import ValidateConstraintOp
+    from migrate.changeset.schema import warn_ignored
+
+    connection, engine = _split_bind(a, kw)
+    warn_ignored(f"{type(self).__name__}.validate()", kw)
+    table = _table_of(self)
+    name = self.name if isinstance(self.name, str) else None
+    if name is None and hasattr(self, "autoname"):
+        name = self.autoname()
+    if name is None:
+        raise InvalidConstraintError("validate() needs a named constraint")
+    target = None
+    if not runner.offline_active():
+        target = binding.resolve(
+            connection=connection, engine=engine, table=table, what="validating a constraint"
+        )
+    runner.run([ValidateConstraintOp(TableRef(table.name, table.schema), name)], target)
     return self
 
 
@@ -167,6 +200,7 @@ class ConstraintChangeset:
 
     create = constraint_create
     drop = constraint_drop
+    validate = constraint_validate
 
 
 class PrimaryKeyConstraint(ConstraintChangeset, schema.PrimaryKeyConstraint):

@@ -351,3 +351,116 @@ def _rename_sequence(element: RenameSequence, compiler: DDLCompiler, **kw: Any) 
         f"ALTER SEQUENCE {format_table(compiler, element.sequence)} "
         f"RENAME TO {quote(compiler, element.new_name)}"
     )
+
+
+# ---- online-change options and PostgreSQL extras -----------------------------------------
+
+
+class WithAlterOptions(ExecutableDDLElement):
+    """A MySQL/MariaDB ALTER TABLE / CREATE INDEX / DROP INDEX with ``ALGORITHM=``/``LOCK=``.
+
+    ``ALTER TABLE t <clauses>, ALGORITHM=INSTANT, LOCK=NONE``; on index statements
+    ``... ALGORITHM=INPLACE LOCK=NONE``. The server refuses the change when it cannot do
+    it that way, instead of silently copying the table.
+    """
+
+    inherit_cache = False
+
+    def __init__(self, inner: Any, algorithm: str | None, lock: str | None) -> None:
+        self.inner = inner
+        self.algorithm = algorithm
+        self.lock = lock
+
+
+@compiles(WithAlterOptions)
+def _with_alter_options(element: WithAlterOptions, compiler: DDLCompiler, **kw: Any) -> str:
+    sql = str(compiler.process(element.inner, **kw)).rstrip()
+    options = [f"ALGORITHM={element.algorithm}"] if element.algorithm else []
+    options += [f"LOCK={element.lock}"] if element.lock else []
+    if not options:
+        return sql
+    if sql.upper().startswith("ALTER TABLE"):
+        return f"{sql}, {', '.join(options)}"
+    return f"{sql} {' '.join(options)}"
+
+
+class ValidateConstraint(AlterTableElement):
+    """PostgreSQL ``ALTER TABLE t VALIDATE CONSTRAINT c`` (after ``ADD ... NOT VALID``)."""
+
+    def __init__(self, table: TableRef, name: str) -> None:
+        super().__init__(table)
+        self.name = name
+
+
+@compiles(ValidateConstraint)
+def _validate_constraint(element: ValidateConstraint, compiler: DDLCompiler, **kw: Any) -> str:
+    return (
+        f"{alter_table(compiler, element.table)} VALIDATE CONSTRAINT "
+        f"{quote(compiler, element.name)}"
+    )
+
+
+class AddNotNullCheck(AlterTableElement):
+    """PostgreSQL ``ADD CONSTRAINT n CHECK (c IS NOT NULL) NOT VALID``."""
+
+    def __init__(self, table: TableRef, name: str, column_name: str) -> None:
+        super().__init__(table)
+        self.name = name
+        self.column_name = column_name
+
+
+@compiles(AddNotNullCheck)
+def _add_not_null_check(element: AddNotNullCheck, compiler: DDLCompiler, **kw: Any) -> str:
+    return (
+        f"{alter_table(compiler, element.table)} ADD CONSTRAINT {quote(compiler, element.name)} "
+        f"CHECK ({quote(compiler, element.column_name)} IS NOT NULL) NOT VALID"
+    )
+
+
+class AlterEnumAddValue(ExecutableDDLElement):
+    """PostgreSQL ``ALTER TYPE [schema.]t ADD VALUE 'v' [BEFORE 'w' | AFTER 'w']``."""
+
+    inherit_cache = False
+
+    def __init__(
+        self,
+        schema: str | None,
+        name: str,
+        value: str,
+        before: str | None = None,
+        after: str | None = None,
+    ) -> None:
+        self.type = TableRef(name, schema)
+        self.value = value
+        self.before = before
+        self.after = after
+
+
+@compiles(AlterEnumAddValue)
+def _alter_enum_add_value(element: AlterEnumAddValue, compiler: DDLCompiler, **kw: Any) -> str:
+    def literal(value: str) -> str:
+        return "'" + value.replace("'", "''") + "'"
+
+    sql = f"ALTER TYPE {format_table(compiler, element.type)} ADD VALUE {literal(element.value)}"
+    if element.before is not None:
+        sql += f" BEFORE {literal(element.before)}"
+    elif element.after is not None:
+        sql += f" AFTER {literal(element.after)}"
+    return sql
+
+
+class RenameConstraint(AlterTableElement):
+    """PostgreSQL ``ALTER TABLE t RENAME CONSTRAINT old TO new``."""
+
+    def __init__(self, table: TableRef, old_name: str, new_name: str) -> None:
+        super().__init__(table)
+        self.old_name = old_name
+        self.new_name = new_name
+
+
+@compiles(RenameConstraint)
+def _rename_constraint(element: RenameConstraint, compiler: DDLCompiler, **kw: Any) -> str:
+    return (
+        f"{alter_table(compiler, element.table)} RENAME CONSTRAINT "
+        f"{quote(compiler, element.old_name)} TO {quote(compiler, element.new_name)}"
+    )

@@ -81,6 +81,8 @@ class AlterColumnOp:
 class RenameTableOp:
     table: TableRef
     new_name: str
+    #: PostgreSQL: also rename constraints/indexes whose names embed the old table name
+    rename_constraints: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class CreateIndexOp:
 class DropIndexOp:
     table: TableRef
     index_name: str
+    #: dialect keywords such as ``postgresql_concurrently``
+    dialect_kw: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,14 @@ class DropConstraintOp:
     constraint: sa.Constraint | None = field(default=None, compare=False)
 
 
+@dataclass(frozen=True)
+class ValidateConstraintOp:
+    """PostgreSQL ``VALIDATE CONSTRAINT`` of a constraint added ``NOT VALID``."""
+
+    table: TableRef
+    constraint_name: str
+
+
 Op: TypeAlias = (
     AddColumnOp
     | DropColumnOp
@@ -137,4 +149,5 @@ Op: TypeAlias = (
     | RenameIndexOp
     | AddConstraintOp
     | DropConstraintOp
+    | ValidateConstraintOp
 )

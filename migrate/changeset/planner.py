@@ -139,9 +139,7 @@ def mysql_alter_options(
             found.append(None)
             continue
         if not isinstance(value, str) or value.upper() not in allowed:
-            raise InvalidOperationError(
-                f"mysql_{key}={value!r} is not one of {', '.join(allowed)}"
-            )
+            raise InvalidOperationError(f"mysql_{key}={value!r} is not one of {', '.join(allowed)}")
         found.append(value.upper())
     return found[0], found[1]
 

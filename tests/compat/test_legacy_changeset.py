@@ -82,7 +82,6 @@ from migrate.changeset import (
     rename_index,
     rename_table,
 )
-from migrate.changeset.databases import postgres as _postgres
 
 # --------------------------------------------------------------------------- fixture.DB
 
@@ -443,17 +442,6 @@ class TestAddDropColumn(DB):
 
     def test_populate_default(self, backend_name: str, request: pytest.FixtureRequest) -> None:
         """Test populate_default=True"""
-        if backend_name == "postgresql" and hasattr(_postgres, "add_column_backfill"):
-            request.applymarker(
-                pytest.mark.xfail(
-                    strict=True,
-                    raises=exceptions.InvalidOperationError,
-                    reason="library bug in the (in-progress) PostgreSQL per-row backfill of "
-                    "callable defaults: it refuses a table without a primary key even when "
-                    "the table is empty (SPEC §4: per row where possible, else evaluated once)",
-                )
-            )
-
         def default() -> str:
             return "foobar"
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
-from migrate.changeset import ddl
+from migrate.changeset import ddl, planner
 from migrate.changeset.capabilities import Capabilities
 from migrate.changeset.databases import common
 from migrate.changeset.databases.constraints import ConstraintBook
@@ -24,8 +26,10 @@ from migrate.changeset.ops import (
     Op,
     RenameIndexOp,
     RenameTableOp,
+    TableRef,
+    ValidateConstraintOp,
 )
-from migrate.changeset.planner import Plan, render_table
+from migrate.changeset.planner import Backfill, Plan, column_for_render, render_table
 from migrate.exceptions import NotSupportedError
 
 
@@ -36,15 +40,23 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
     for op in ops:
         match op:
             case AddColumnOp():
-                common.add_column(p, op, caps, rt)
+                create_enum_types(p, op.column.type, snap)
+                if op.populate_default and volatile_default(op.column):
+                    add_column_backfill(p, op, caps, snap, rt)
+                else:
+                    common.add_column(p, op, caps, rt)
             case DropColumnOp():
                 book.drop_column(p, op, rt)
             case RenameTableOp():
                 rename_table(p, op, snap)
             case CreateIndexOp():
                 common.create_index(p, op, rt)
+                p.autocommit |= bool(dict(op.dialect_kw).get("postgresql_concurrently"))
             case DropIndexOp():
                 common.drop_index(p, op, rt)
+                p.autocommit |= bool(dict(op.dialect_kw).get("postgresql_concurrently"))
+            case ValidateConstraintOp():
+                p.steps.append(ddl.ValidateConstraint(op.table, op.constraint_name))
             case AddConstraintOp():
                 book.add(p, op, rt)
             case DropConstraintOp():
@@ -71,6 +83,146 @@ def rename_table(p: Plan, op: RenameTableOp, snap: TableSnapshot) -> None:
         if sequence == f"{old}_{column}_seq":
             new = f"{op.new_name}_{column}_seq"
             p.steps.append(ddl.RenameSequence(snap.ref.schema, sequence, new))
+    if op.rename_constraints:
+        rename_embedded_names(p, op, snap)
+
+
+def _renamed(name: str, old: str, new: str) -> str | None:
+    """``<old>_...`` -> ``<new>_...``, ``ix_<old>_...`` -> ``ix_<new>_...``; else None."""
+    for prefix in ("", "ix_", "uq_", "fk_", "ck_", "pk_"):
+        head = f"{prefix}{old}_"
+        if name.startswith(head) or name == f"{prefix}{old}":
+            return f"{prefix}{new}{name[len(prefix) + len(old) :]}"[:63]
+    return None
+
+
+def rename_embedded_names(p: Plan, op: RenameTableOp, snap: TableSnapshot) -> None:
+    """``rename_constraints=True``: constraints and indexes named after the old table.
+
+    ``<old>_pkey``, ``<old>_<col>_key``, ``<old>_<col>_fkey``, ``<old>_<col>_check`` and
+    indexes ``ix_<old>_...`` / ``<old>_...`` get the new table name in place of the old
+    (``ALTER TABLE new RENAME CONSTRAINT``; ``ALTER INDEX RENAME`` for plain indexes).
+    Renaming a primary key or unique constraint renames its index too.
+    """
+    table = TableRef(op.new_name, op.table.schema)
+    old = snap.ref.name
+    for cons in sorted(snap.table.constraints, key=lambda c: str(c.name)):
+        name = cons.name
+        if not isinstance(name, str) and isinstance(cons, sa.PrimaryKeyConstraint):
+            name = f"{old}_pkey" if cons.columns else None  # offline: PostgreSQL's default
+        if not isinstance(name, str):
+            continue
+        new = _renamed(name, old, op.new_name)
+        if new is not None and new != name:
+            p.steps.append(ddl.RenameConstraint(table, name, new))
+    for index in sorted(snap.table.indexes, key=lambda i: str(i.name)):
+        if not isinstance(index.name, str):
+            continue
+        new = _renamed(index.name, old, op.new_name)
+        if new is not None and new != index.name:
+            p.steps.append(ddl.RenameIndex(table, index.name, new))
+
+
+def volatile_default(column: sa.Column[Any]) -> bool:
+    """A Python callable default (``uuid.uuid4``, ``datetime.now``, a lambda): per row."""
+    default = column.default
+    return (
+        default is not None
+        and column.server_default is None
+        and bool(getattr(default, "is_callable", False))
+    )
+
+
+def add_column_backfill(
+    p: Plan, op: AddColumnOp, caps: Capabilities, snap: TableSnapshot, rt: sa.Table
+) -> None:
+    """A column whose Python default is a callable: evaluated per row, in batches.
+
+    ``ADD COLUMN`` (nullable, no default: catalog-only), then a :class:`Backfill` run
+    after that committed: ``BACKFILL_BATCH_SIZE`` (10,000) rows per batch by primary
+    key, each batch its own transaction with an Engine, progress logged at INFO on
+    ``migrate.changeset``; then ``SET NOT NULL`` if the column is NOT NULL. Never one
+    UPDATE over the whole table. Offline SQL cannot render it (``OfflineError``).
+
+    Per row where the table allows it (SPEC §4): a table without a primary key, or an
+    empty one, gets the callable evaluated once instead (a temporary server default,
+    like a constant).
+    """
+    col = op.column
+    key = tuple(c.name for c in snap.table.primary_key.columns)
+    if not key or snap.has_rows is False:
+        common.add_column(p, op, caps, rt)
+        return
+    render = column_for_render(col, rt, nullable=True)
+    p.steps.append(ddl.AddColumn(op.table, render))
+    fill = col.default.arg  # type: ignore[union-attr]
+
+    def value() -> Any:
+        return fill(None)
+
+    size = planner.BACKFILL_BATCH_SIZE  # read per call: a program may tune it
+    p.after_commit.append(Backfill(op.table, col.name, value, col.type, key, size))
+    if not col.nullable:
+        p.after_commit.append(ddl.AlterColumnNullable(op.table, col.name, False))
+
+
+def create_enum_types(p: Plan, type_: sa.types.TypeEngine[Any], snap: TableSnapshot) -> None:
+    """``CREATE TYPE name AS ENUM (...)`` for a named Enum the database does not have yet.
+
+    Offline, the type is created unless a column of the Table object already uses it.
+    Dropping the last column of an enum type leaves the type (as ``DROP COLUMN`` does).
+    """
+    if not isinstance(type_, sa.Enum) or not type_.native_enum or not type_.name:
+        return
+    if _enum_labels(type_.name, type_.schema, snap) is not None:
+        return
+    enum = postgresql.ENUM(*type_.enums, name=type_.name, schema=type_.schema)
+    p.steps.append(postgresql.CreateEnumType(enum))
+
+
+def _enum_labels(name: str, schema: str | None, snap: TableSnapshot) -> tuple[str, ...] | None:
+    """The labels of enum type ``name`` as it exists, or None when it does not."""
+    if snap.pg_enums is not None and (schema, name) in snap.pg_enums:
+        return snap.pg_enums[(schema, name)]
+    for col in snap.table.columns:
+        if isinstance(col.type, sa.Enum) and col.type.name == name:
+            if (col.type.schema or None) == (schema or None):
+                return tuple(col.type.enums)
+    return None
+
+
+def enum_add_values(p: Plan, op: AlterColumnOp, col: sa.Column[Any], new: sa.Enum) -> bool:
+    """``alter(type=Enum(same name, more values))``: ``ALTER TYPE ... ADD VALUE`` each.
+
+    True when handled (the column's type itself does not change). The old values must
+    stay, in order; a removed or reordered value raises NotSupportedError. PostgreSQL
+    12+ runs ``ADD VALUE`` inside a transaction, but a new value cannot be used before
+    that transaction commits.
+    """
+    old = col.type
+    if not isinstance(old, sa.Enum) or old.name != new.name or not new.name:
+        return False
+    before, after = list(old.enums), list(new.enums)
+    if before == after:
+        return True
+    kept = [v for v in after if v in before]
+    if kept != before:
+        raise NotSupportedError(
+            f"Enum type {new.name!r}: values can only be added on PostgreSQL (removed or "
+            f"reordered: {sorted(set(before) - set(after)) or before}); create a new type "
+            "and alter the column to it instead"
+        )
+    schema = new.schema if new.schema is not None else getattr(old, "schema", None)
+    for i, value in enumerate(after):
+        if value in before:
+            continue
+        following = next((v for v in after[i + 1 :] if v in before), None)
+        if following is not None:
+            step = ddl.AlterEnumAddValue(schema, new.name, value, before=following)
+        else:
+            step = ddl.AlterEnumAddValue(schema, new.name, value, after=after[i - 1] if i else None)
+        p.steps.append(step)
+    return True
 
 
 def alter_column(
@@ -83,11 +235,16 @@ def alter_column(
     would block the cast is dropped before the ``TYPE`` clause and restored, cast, after.
     Primary key changes drop and re-add the table's primary key constraint (same name).
     """
-    ch = common.alter_changes(op, snap, caps)
     col = snap.column(op.column_name)
     assert col is not None
+    if isinstance(op.type, sa.Enum) and enum_add_values(p, op, col, op.type):
+        op = dataclasses.replace(op, type=UNCHANGED)
+    elif op.type is not UNCHANGED:
+        create_enum_types(p, op.type, snap)
+    ch = common.alter_changes(op, snap, caps)
     options = dict(op.dialect_options)
     using = options.get("postgresql_using")
+    safe_not_null = bool(options.get("postgresql_safe_not_null")) and ch.get("nullable") is False
     clauses: list[ddl.ColumnClause] = []
     new_type = ch.get("type")
     if new_type is None and using is not None and op.type is not UNCHANGED:
@@ -106,11 +263,9 @@ def alter_column(
         clauses.append(ddl.SetType(new_type, using=using, cast_using=cast))
         if dance:
             arg = getattr(col.server_default, "arg", None)
-            restored = sa.DefaultClause(
-                arg if isinstance(arg, str) else sa.text(old_default or "")
-            )
+            restored = sa.DefaultClause(arg if isinstance(arg, str) else sa.text(old_default or ""))
             clauses.append(ddl.SetDefault(restored, new_type, cast_to=new_type))
-    if "nullable" in ch:
+    if "nullable" in ch and not safe_not_null:
         clauses.append(ddl.SetNullable(ch["nullable"]))
     if "server_default" in ch:
         clauses.append(ddl.SetDefault(ch["server_default"], new_type or col.type))
@@ -118,6 +273,8 @@ def alter_column(
         clauses.extend(_autoincrement_clauses(op, col, ch["autoincrement"]))
     if clauses:
         p.steps.append(ddl.AlterColumn(op.table, col.name, clauses))
+    if safe_not_null:
+        safe_set_not_null(p, op.table, col.name)
     if ch.get("autoincrement"):
         p.steps.append(_identity_restart(op, col.name))
     if "primary_key" in ch:
@@ -158,3 +315,20 @@ def _identity_restart(op: AlterColumnOp, column: str) -> sa.Select[Any]:
     )
     sequence = sa.func.pg_get_serial_sequence(qualified, column)
     return sa.select(sa.func.setval(sequence, sa.func.coalesce(current, 0) + 1, False))
+
+
+def safe_set_not_null(p: Plan, table: TableRef, column: str) -> None:
+    """``postgresql_safe_not_null=True``: SET NOT NULL without a long scan under lock.
+
+    ``ADD CONSTRAINT <t>_<c>_not_null CHECK (c IS NOT NULL) NOT VALID`` (brief lock, no
+    scan) commits first; then ``VALIDATE CONSTRAINT`` (scans under SHARE UPDATE EXCLUSIVE:
+    reads and writes go on), ``SET NOT NULL`` (PostgreSQL 12+ sees the validated check and
+    skips its own scan) and ``DROP CONSTRAINT``, each committed on its own with an Engine.
+    If validation fails (NULLs exist) the check is dropped again and the error raised.
+    """
+    name = f"{table.name}_{column}_not_null"[:63]
+    p.steps.append(ddl.AddNotNullCheck(table, name, column))
+    p.after_commit.append(ddl.ValidateConstraint(table, name))
+    p.after_commit.append(ddl.AlterColumnNullable(table, column, False))
+    p.after_commit.append(ddl.DropConstraintByName(table, name, "check"))
+    p.cleanup.append(ddl.DropConstraintByName(table, name, "check"))
