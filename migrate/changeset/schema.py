@@ -144,8 +144,18 @@ def alter_column(
     * PostgreSQL: one ``ALTER TABLE`` with an ``ALTER COLUMN`` clause per change; a type
       change across type families adds ``USING "c"::newtype`` (or ``postgresql_using=``);
       a rename is a separate ``RENAME COLUMN`` after it.
+      ``type=Enum(same name, more values)`` adds the values with ``ALTER TYPE ... ADD
+      VALUE`` (removing or reordering values raises NotSupportedError; a new value cannot
+      be used in the transaction that added it: with a caller's Connection, commit
+      first); a new named ``Enum`` type is created first (``CREATE TYPE``).
+      ``postgresql_safe_not_null=True`` with ``nullable=False``: ``ADD CONSTRAINT ...
+      CHECK (c IS NOT NULL) NOT VALID``, ``VALIDATE``, ``SET NOT NULL`` (PostgreSQL 12+
+      skips its scan thanks to the validated check), ``DROP`` the check; with an Engine
+      each step commits on its own so no long ACCESS EXCLUSIVE lock is held.
     * MySQL/MariaDB: one ``CHANGE COLUMN`` restating the reflected column with the changes
       applied (charset, collation, default, ``ON UPDATE``, comment, auto-increment kept).
+      ``mysql_algorithm=``/``mysql_lock=`` are appended (``, ALGORITHM=INPLACE, LOCK=NONE``)
+      so the server refuses a change it cannot do that way (ignored on other dialects).
     * SQLite: a pure rename is native ``RENAME COLUMN``; other changes rebuild the table.
 
     Primary key changes drop and re-add the table's primary key. After success the Column

@@ -405,3 +405,40 @@ def test_enum_column_lifecycle(engine: sa.Engine, schema: str | None) -> None:
     t.c.mood.drop(engine=engine)
     assert "mood" not in columns(engine, "items", schema)
     assert _enums(engine) == {(where, "mood"): ["happy", "meh", "sad", "angry"]}  # type stays
+
+
+# ---- inside a caller's transaction ---------------------------------------------------------
+
+
+def test_backfill_and_safe_not_null_run_in_the_callers_transaction(engine: sa.Engine) -> None:
+    t = _filled(engine, 6)
+    with engine.connect() as conn:
+        with conn.begin():
+            sa.Column("token", sa.Uuid, nullable=False, default=uuid.uuid4).create(
+                t, connection=conn
+            )
+            t.c.name.alter(nullable=False, postgresql_safe_not_null=True, connection=conn)
+            inside = conn.execute(sa.text("SELECT count(DISTINCT token) FROM items")).scalar()
+            assert inside == 6
+            conn.rollback()  # the caller decides: nothing of it stays
+    assert "token" not in columns(engine, "items")
+    assert columns(engine, "items")["name"]["nullable"] is True
+    assert sa.inspect(engine).get_check_constraints("items") == []
+
+
+def test_incompatible_type_change_under_a_foreign_key_changes_nothing(engine: sa.Engine) -> None:
+    meta = sa.MetaData()
+    parent = sa.Table("parents", meta, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "children",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("parent_id", sa.Integer, sa.ForeignKey("parents.id")),
+    )
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(parent.insert(), [{"id": 1}])
+    with pytest.raises(sa.exc.ProgrammingError, match="children_parent_id_fkey"):
+        parent.c.id.alter(type=sa.String(10), engine=engine)  # the database's own refusal
+    assert isinstance(columns(engine, "parents")["id"]["type"], sa.Integer)
+    assert len(sa.inspect(engine).get_foreign_keys("children")) == 1
