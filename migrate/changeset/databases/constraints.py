@@ -309,6 +309,8 @@ class ConstraintBook:
         return False
 
     def add(self, p: Plan, op: AddConstraintOp, rt: sa.Table) -> None:
+        if isinstance(op.constraint, sa.CheckConstraint) and not self.caps.check_constraints:
+            raise NotSupportedError(self._old_server("enforce CHECK constraints"))
         if self.is_noop_add(op, rt):
             return
         name = effective_name(op.constraint)
@@ -368,8 +370,16 @@ class ConstraintBook:
             f"its constraints: {self._existing()}"
         )
 
+    def _old_server(self, what: str) -> str:
+        server = "MariaDB" if self.caps.is_mariadb else "MySQL"
+        version = ".".join(map(str, self.caps.server_version))
+        need = "10.2" if self.caps.is_mariadb else "8.0.16"
+        return f"{server} {version} cannot {what} (needs {need} or newer)"
+
     def drop(self, p: Plan, op: DropConstraintOp, rt: sa.Table) -> None:
         fact = self.resolve_drop(op)
+        if fact.kind == "check" and not self.caps.drop_check_constraint:
+            raise NotSupportedError(self._old_server("drop CHECK constraints"))
         if fact.kind == "primary_key":
             self._drop_primary_key(p, op, fact)
         else:
