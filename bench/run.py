@@ -26,7 +26,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import sqlalchemy as sa  # noqa: E402
 from workloads import common  # noqa: E402
-from workloads.common import FLOOR, OURS, Row, Workload  # noqa: E402
+from workloads.common import ALEMBIC, FLOOR, OURS, Row, Workload  # noqa: E402
 
 import migrate.changeset  # noqa: E402,F401  (installs the legacy methods)
 
@@ -54,7 +54,7 @@ def collect(rows: int, ops: int, tables: int, only: set[str] | None) -> list[Wor
     return found
 
 
-def fmt_row(r: Row, floor: float | None) -> str:
+def fmt_row(r: Row, floor: float | None, alembic: float | None = None) -> str:
     med = r.median
     secs = f"{med:.3f}" if med is not None else "-"
     ratio = f"{med / floor:.2f}x" if med is not None and floor else "-"
@@ -68,6 +68,10 @@ def fmt_row(r: Row, floor: float | None) -> str:
         notes.insert(0, r.status)
     if med is not None and r.ops:
         notes.append(f"{r.ops / med:,.0f} ops/s")
+        if floor is not None and r.kind != FLOOR and r.workload.startswith("W6"):
+            notes.append(f"overhead {(med - floor) / r.ops * 1000:.2f} ms/op over the floor")
+        if alembic and r.kind == OURS:
+            notes.append(f"{alembic / med:.2f}x Alembic's ops/s")
     runs = f" ({len(r.times)} runs)" if r.times else ""
     return (
         f"| {r.workload} | {r.tool} | {secs}{runs} | {ratio} | {stmts} | {copies} | "
@@ -115,8 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     wrong: list[str] = []
     for _w, rows in results:
         floor = next((r.median for r in rows if r.kind == FLOOR), None)
+        alembic = next((r.median for r in rows if r.kind == ALEMBIC), None)
         for r in rows:
-            print(fmt_row(r, floor))
+            print(fmt_row(r, floor, alembic))
             if r.kind in (FLOOR, OURS) and r.correct is False:
                 wrong.append(f"{r.workload} {r.tool}")
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
