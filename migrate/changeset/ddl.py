@@ -464,3 +464,40 @@ def _rename_constraint(element: RenameConstraint, compiler: DDLCompiler, **kw: A
         f"{alter_table(compiler, element.table)} RENAME CONSTRAINT "
         f"{quote(compiler, element.old_name)} TO {quote(compiler, element.new_name)}"
     )
+
+
+class CopyRows(ExecutableDDLElement):
+    """A rebuild's ``INSERT INTO new (...) SELECT ... FROM old``, optionally for one rowid
+    range so the runner can copy a large table in chunks and report progress."""
+
+    inherit_cache = False
+
+    def __init__(
+        self,
+        sql: str,
+        source: str,
+        key: str | None,
+        rows: tuple[int, int] | None = None,
+    ) -> None:
+        self.sql = sql
+        self.source = source
+        self.key = key
+        self.rows = rows
+
+    def bounds(self) -> sa.TextClause:
+        """``SELECT min(rowid), max(rowid), count(*)`` of the table the rows come from."""
+        assert self.key is not None
+        return sa.text(f"SELECT min({self.key}), max({self.key}), count(*) FROM {self.source}")
+
+    def chunk(self, first: int, last: int) -> CopyRows:
+        """The same copy restricted to rowids ``first`` .. ``last``."""
+        assert self.key is not None
+        return CopyRows(self.sql, self.source, self.key, (first, last))
+
+
+@compiles(CopyRows)
+def _copy_rows(element: CopyRows, compiler: DDLCompiler, **kw: Any) -> str:
+    if element.rows is None:
+        return element.sql
+    first, last = element.rows
+    return f"{element.sql} WHERE {element.key} BETWEEN {int(first)} AND {int(last)}"

@@ -304,6 +304,12 @@ class RebuildPlan:
     new_table: ParsedTable | None = None
     #: indexes that vanish because a column they need was dropped
     dropped_indexes: list[str] = field(default_factory=list)
+    #: the row copy ``statements[copy_index]``, None when no rows are copied
+    copy_index: int | None = None
+    #: the old table, qualified and quoted (what the copy reads)
+    copy_source: str = ""
+    #: a name for the old table's rowid (to copy in rowid ranges); None: WITHOUT ROWID
+    copy_key: str | None = None
 
 
 @dataclass
@@ -991,11 +997,19 @@ class _Planner:
             if alias is not None:
                 target.insert(0, alias)
                 select.insert(0, alias)
+        copy_index = None
         if target:
+            copy_index = len(stmts)
             stmts.append(
                 f"INSERT INTO {q}{quote(temp_name)} ({', '.join(target)}) "
                 f"SELECT {', '.join(select)} FROM {q}{quote(old.name)}"
             )
+        old_names = {c.name.lower() for c in old.columns}
+        copy_key = (
+            None
+            if old.without_rowid
+            else next((a for a in ("rowid", "_rowid_", "oid") if a not in old_names), None)
+        )
         if old.autoincrement and new.autoincrement:
             seq = f"{q}sqlite_sequence"
             stmts.append(f"DELETE FROM {seq} WHERE name = {quote_string(temp_name)}")
@@ -1033,6 +1047,9 @@ class _Planner:
             child_tables=children,
             self_referencing=any(_same(r, old.name) for r in refs),
             schema=qual,
+            copy_index=copy_index,
+            copy_source=f"{q}{quote(old.name)}",
+            copy_key=copy_key,
             new_table=new,
             dropped_indexes=list(self.dropped_indexes),
         )

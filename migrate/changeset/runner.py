@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from migrate.changeset import capabilities, introspect, planner
 from migrate.changeset.binding import Bindable
-from migrate.changeset.ddl import RawSQL
+from migrate.changeset.ddl import CopyRows, RawSQL
 from migrate.changeset.ops import AddColumnOp, CreateIndexOp, DropIndexOp, Op, RenameTableOp
 from migrate.changeset.planner import Backfill, Plan, Step
 from migrate.exceptions import ForeignKeyViolationError, InvalidOperationError, OfflineError
@@ -280,12 +280,37 @@ def _run_steps(conn: sa.Connection, p: Plan) -> None:
             if isinstance(step, Backfill):
                 run_backfill(conn, step)
                 continue
+            if isinstance(step, CopyRows):
+                _copy_rows(conn, step)
+                continue
             if log.isEnabledFor(logging.DEBUG):
                 log.debug("%s", _render(step, conn.dialect, literal=False))
             conn.execute(step)
     finally:
         if p.legacy_alter_table:
             conn.exec_driver_sql("PRAGMA legacy_alter_table=OFF")
+
+
+#: rows per statement when a rebuild copies a large table (progress is logged per chunk)
+COPY_CHUNK_ROWS = 200_000
+
+
+def _copy_rows(conn: sa.Connection, step: CopyRows) -> None:
+    """Copy a rebuilt table's rows; a large one in rowid ranges, logging progress at INFO."""
+    bounds = None
+    if step.key is not None:
+        bounds = conn.execute(step.bounds()).one()
+    if bounds is None or bounds[2] <= COPY_CHUNK_ROWS:
+        log.debug("%s", _render(step, conn.dialect, literal=False))
+        conn.execute(step)
+        return
+    first, last, total = bounds
+    copied = 0
+    for start in range(first, last + 1, COPY_CHUNK_ROWS):
+        chunk = step.chunk(start, start + COPY_CHUNK_ROWS - 1)
+        log.debug("%s", _render(chunk, conn.dialect, literal=False))
+        copied += conn.execute(chunk).rowcount
+        log.info("copying %s: %d/%d rows", step.source, copied, total)
 
 
 def _guard_foreign_keys(conn: sa.Connection, p: Plan) -> None:

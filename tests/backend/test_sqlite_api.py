@@ -211,3 +211,33 @@ def test_self_referencing_table_refused_in_callers_transaction(engine: sa.Engine
     node.c.parent_id.alter(type=sa.BigInteger, engine=fk)
     assert rows(engine, "node") == [(1, None), (2, 1)]
     fk.dispose()
+
+
+def test_large_copy_in_rowid_chunks_logs_progress(
+    engine: sa.Engine, capture: Any, caplog: Any
+) -> None:
+    from migrate.changeset.runner import COPY_CHUNK_ROWS
+
+    total = 2 * COPY_CHUNK_ROWS + 7
+    meta = sa.MetaData()
+    t = sa.Table(
+        "big", meta, sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.Integer)
+    )
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ?) "
+            "INSERT INTO big (id, v) SELECT x, 2 * x FROM n",
+            (total,),
+        )
+    caplog.set_level("INFO", logger="migrate.changeset")
+    with capture(engine) as sql:
+        t.c.v.alter(nullable=False, engine=engine)
+    copies = [s for s in sql if s.startswith("INSERT INTO") and "SELECT" in s]
+    assert len(copies) == 3 and all("BETWEEN" in s for s in copies)
+    progress = [r.getMessage() for r in caplog.records if "copying" in r.getMessage()]
+    assert len(progress) == 3 and progress[-1].endswith(f"{total}/{total} rows")
+    with engine.connect() as conn:
+        count, wrong = conn.exec_driver_sql("SELECT count(*), sum(v != 2 * id) FROM big").one()
+    assert (count, wrong) == (total, 0)
+    assert columns(engine, "big")["v"]["nullable"] is False

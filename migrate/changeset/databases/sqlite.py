@@ -182,7 +182,12 @@ def rebuild(ops: Sequence[Op], snap: TableSnapshot) -> Plan:
     rp = plan_rebuild(snap.sqlite, [op for op in ops if not isinstance(op, RenameTableOp)])
     final_name = renames[-1].new_name if renames else snap.ref.name
     p = Plan(
-        steps=[ddl.RawSQL(sql) for sql in rp.statements],
+        steps=[
+            ddl.CopyRows(sql, rp.copy_source, rp.copy_key)
+            if i == rp.copy_index
+            else ddl.RawSQL(sql)
+            for i, sql in enumerate(rp.statements)
+        ],
         fk_check_tables=tuple(final_name if t == snap.ref.name else t for t in rp.fk_check_tables),
         legacy_alter_table=rp.legacy_alter_table,
         copies=rp.copies,
