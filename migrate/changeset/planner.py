@@ -260,7 +260,7 @@ def merge_clauses(steps: list[Step], caps: Capabilities) -> list[Step]:
 def validate(ops: Sequence[Op], snap: TableSnapshot) -> None:
     """Refuse bad input that every dialect would refuse, before anything runs."""
     names = {c.name.lower() for c in snap.table.columns}
-    indexes = {i.name for i in snap.table.indexes if i.name}
+    indexes: set[str] = {str(i.name) for i in snap.table.indexes if i.name}
     table = snap.ref.fullname
     for op in ops:
         if isinstance(op, AddColumnOp):
