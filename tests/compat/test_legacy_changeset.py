@@ -442,6 +442,7 @@ class TestAddDropColumn(DB):
 
     def test_populate_default(self, backend_name: str, request: pytest.FixtureRequest) -> None:
         """Test populate_default=True"""
+
         def default() -> str:
             return "foobar"
 

@@ -136,9 +136,7 @@ def server_default_clause(value: Any) -> sa.DefaultClause | None:
     )
 
 
-def default_text(
-    default: Any, type_: sa.types.TypeEngine[Any], caps: Capabilities
-) -> str | None:
+def default_text(default: Any, type_: sa.types.TypeEngine[Any], caps: Capabilities) -> str | None:
     """How a server default renders in DDL, to compare an old one with a new one."""
     if default is None:
         return None
