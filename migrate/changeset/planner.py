@@ -87,7 +87,8 @@ class Plan:
     #: steps run after ``steps`` committed (Engine: each in its own transaction; a
     #: caller's Connection/Session: right after, in its transaction): batched backfills
     after_commit: list[Step] = field(default_factory=list)
-    #: PostgreSQL: the steps cannot run inside a transaction block (``CONCURRENTLY``)
+    #: PostgreSQL: the steps cannot run inside a transaction block (``CONCURRENTLY``);
+    #: informational: the runner decides from the ops, before it opens a transaction
     autocommit: bool = False
     #: run (best effort) when an ``after_commit`` step fails, e.g. drop a NOT VALID check
     cleanup: list[Step] = field(default_factory=list)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+import warnings
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
@@ -442,3 +443,15 @@ def test_incompatible_type_change_under_a_foreign_key_changes_nothing(engine: sa
         parent.c.id.alter(type=sa.String(10), engine=engine)  # the database's own refusal
     assert isinstance(columns(engine, "parents")["id"]["type"], sa.Integer)
     assert len(sa.inspect(engine).get_foreign_keys("children")) == 1
+
+
+def test_batch_add_column_with_callable_default_and_foreign_options(engine: sa.Engine) -> None:
+    t = _filled(engine, 7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # mysql_* options: ignored without a warning here
+        with alter_table(t, engine=engine, mysql_algorithm="INSTANT", mysql_lock="NONE") as b:
+            b.add_column(sa.Column("token", sa.Uuid, nullable=False, default=uuid.uuid4))
+            b.alter_column("name", type=sa.Text)
+    assert _q(engine, "SELECT count(DISTINCT token), count(*) FROM items") == [(7, 7)]
+    cols = columns(engine, "items")
+    assert cols["token"]["nullable"] is False and isinstance(cols["name"]["type"], sa.Text)

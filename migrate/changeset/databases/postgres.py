@@ -146,7 +146,9 @@ def add_column_backfill(
 
     Per row where the table allows it (SPEC §4): a table without a primary key, or an
     empty one, gets the callable evaluated once instead (a temporary server default,
-    like a constant).
+    like a constant). With an Engine the fill is not atomic with the ``ADD COLUMN``: if a
+    batch fails, the column stays (nullable, partly filled) and the error is raised; with
+    a caller's Connection/Session everything is in the caller's transaction.
     """
     col = op.column
     key = tuple(c.name for c in snap.table.primary_key.columns)
