@@ -6,6 +6,7 @@ database changed, brings the caller's Table and MetaData objects up to date.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from typing import Any
 
@@ -277,7 +278,7 @@ def column_create(
                 ref,
                 sa.ForeignKeyConstraint(
                     [self.name],
-                    [fk._get_colspec()],
+                    [_fk_target(fk, table)],
                     name=fk.name,
                     ondelete=fk.ondelete,
                     onupdate=fk.onupdate,
@@ -307,6 +308,22 @@ def column_create(
     if primary_key_name:
         table.primary_key.name = primary_key_name
     return self
+
+
+def _fk_target(fk: sa.ForeignKey, table: sa.Table) -> Any:
+    """The referenced Column when it resolves, else the "table.column" string.
+
+    The string form cannot be built for a table name containing a dot (SQLAlchemy refuses
+    to render it), so a resolvable target is passed as the Column object itself.
+    """
+    with contextlib.suppress(sa.exc.InvalidRequestError):  # includes NoReferenced*Error
+        return fk.column
+    schema, name, column = fk._column_tokens
+    key = f"{schema}.{name}" if schema else name
+    target = table.metadata.tables.get(key)
+    if target is not None and column is not None and column in target.c:
+        return target.c[column]
+    return fk._get_colspec()
 
 
 def column_drop(

@@ -1,0 +1,156 @@
+"""Minimal cases the model-based tests found, one per bug (fixed ones pass, open ones xfail)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from migrate import exceptions as mx
+from migrate.changeset import alter_table
+from migrate.changeset import constraint as mc
+from migrate.changeset.introspect import TableSnapshot
+from migrate.changeset.ops import CreateIndexOp, DropColumnOp, DropIndexOp, TableRef
+from migrate.changeset.planner import validate
+from tests.support import rows, schema_state
+
+
+def _snapshot(*indexes: str) -> TableSnapshot:
+    table = sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer), sa.Column("a", sa.Integer))
+    for name in indexes:
+        sa.Index(name, table.c.a)
+    return TableSnapshot(ref=TableRef("t"), table=table, has_rows=False)
+
+
+# ---- fixed ---------------------------------------------------------------------------------
+
+
+def test_index_on_unknown_column_is_refused_by_name() -> None:
+    """Was a bare KeyError from the planner (batch create_index on a missing column)."""
+    with pytest.raises(mx.NoSuchColumnError, match="'nope'"):
+        validate([CreateIndexOp(TableRef("t"), "ix", ("nope",))], _snapshot())
+
+
+def test_unknown_index_is_refused_before_the_database_sees_it() -> None:
+    """Was the database's own error ("no such index") after the transaction began."""
+    with pytest.raises(mx.NoSuchObjectError, match="'ix_nope'"):
+        validate([DropIndexOp(TableRef("t"), "ix_nope")], _snapshot("ix_a"))
+
+
+def test_duplicate_index_name_is_refused() -> None:
+    with pytest.raises(mx.DuplicateObjectError, match="'ix_a'"):
+        validate([CreateIndexOp(TableRef("t"), "ix_a", ("id",))], _snapshot("ix_a"))
+
+
+def test_index_name_is_free_again_after_its_column_is_dropped() -> None:
+    validate(
+        [DropColumnOp(TableRef("t"), "a"), CreateIndexOp(TableRef("t"), "ix_a", ("id",))],
+        _snapshot("ix_a"),
+    )
+
+
+@pytest.mark.backends("sqlite")
+def test_sqlite_batch_index_then_drop_of_its_column(engine: sa.Engine) -> None:
+    """Was "error in index ix_1 after drop column": native DROP COLUMN chosen although the
+    same batch had just indexed the column."""
+    meta = sa.MetaData()
+    t = sa.Table(
+        "t", meta, sa.Column("id", sa.Integer, primary_key=True), sa.Column("a", sa.Integer)
+    )
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(t.insert(), [{"id": 1, "a": 5}])
+    with alter_table("t", engine=engine) as b:
+        b.create_index("ix_1", "a")
+        b.drop_column("a")
+    assert [c["name"] for c in sa.inspect(engine).get_columns("t")] == ["id"]
+    assert sa.inspect(engine).get_indexes("t") == []
+    assert rows(engine, "t") == [(1,)]
+
+
+# ---- open (xfail strict) -----------------------------------------------------------------
+
+
+@pytest.mark.backends("sqlite")
+@pytest.mark.xfail(
+    strict=True,
+    reason="SQLite rebuild fills existing rows from the Python default when the column "
+    "also has a server default; native ADD COLUMN, PostgreSQL and MySQL use the server default",
+)
+def test_sqlite_rebuild_add_column_with_both_defaults(engine: sa.Engine) -> None:
+    meta = sa.MetaData()
+    t = sa.Table("t", meta, sa.Column("id", sa.Integer, primary_key=True))
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(t.insert(), [{"id": 1}])
+    col = sa.Column("a", sa.Integer, nullable=False, default=3, server_default="7")
+    col.create(t, unique_name="uq_a", engine=engine)  # unique: goes through the rebuild
+    assert rows(engine, "t") == [(1, 7)]
+
+
+@pytest.mark.backends("sqlite")
+@pytest.mark.xfail(
+    strict=True,
+    reason="SQLite rebuild drops a UNIQUE constraint whose columns equal another one's "
+    "although its name differs (SPEC §4: identical means same name or no name given)",
+)
+def test_sqlite_second_unique_with_another_name_is_kept(engine: sa.Engine) -> None:
+    meta = sa.MetaData()
+    t = sa.Table(
+        "t",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("a", sa.Integer),
+        sa.UniqueConstraint("a", name="uq_1"),
+    )
+    meta.create_all(engine)
+    mc.UniqueConstraint("a", table=t, name="uq_2").create(engine=engine)
+    names = {u["name"] for u in sa.inspect(engine).get_unique_constraints("t")}
+    assert names == {"uq_1", "uq_2"}
+
+
+def _table_with_a(engine: sa.Engine) -> None:
+    meta = sa.MetaData()
+    t = sa.Table(
+        "t",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("a", sa.Integer, nullable=False),
+        sa.Index("ix_2", "a"),
+    )
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(t.insert(), [{"id": 1, "a": 4}])
+
+
+@pytest.mark.backends("postgresql", "mysql")
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="batch: alter/rename of a column added earlier in the same batch fails with a bare "
+    "AssertionError ('validate() checks the column exists') in the server planners",
+)
+def test_batch_rename_of_a_column_added_in_the_same_batch(engine: sa.Engine) -> None:
+    _table_with_a(engine)
+    with alter_table("t", engine=engine) as b:
+        b.add_column(sa.Column("b", sa.Integer))
+        b.rename_column("b", "c")
+    assert [c["name"] for c in sa.inspect(engine).get_columns("t")] == ["id", "a", "c"]
+
+
+@pytest.mark.backends("mysql")
+@pytest.mark.xfail(
+    strict=True,
+    reason="batch: a second alter of one column, not adjacent to the first, is compared with "
+    "the pre-batch column and dropped as a no-op (MySQL: nullable toggled twice ends nullable)",
+)
+def test_batch_two_alters_of_one_column_apart(engine: sa.Engine) -> None:
+    _table_with_a(engine)
+    before = schema_state(engine)
+    with alter_table("t", engine=engine) as b:
+        b.alter_column("a", nullable=True)
+        b.drop_index("ix_2")
+        b.alter_column("a", nullable=False)
+    cols = {c["name"]: c for c in sa.inspect(engine).get_columns("t")}
+    assert cols["a"]["nullable"] is False
+    assert before["t"]["indexes"] != schema_state(engine)["t"]["indexes"]
+    assert rows(engine, "t") == [(1, 4)]
