@@ -236,5 +236,7 @@ def primary_key_steps(
     if wanted:
         name = pk.name if isinstance(pk.name, str) and pk.name != "PRIMARY" else None
         cons = sa.PrimaryKeyConstraint(*wanted, name=name)
+        for col in rt.columns:  # the render copy's flags agree with its new key
+            col.primary_key = col.name in wanted
         rt.append_constraint(cons)
         p.steps.append(sa.schema.AddConstraint(cons))
