@@ -57,7 +57,7 @@ class BatchOperations:
         """Drop column ``name`` (indexes on it shrink or vanish, constraints on it go)."""
         self.ops.append(DropColumnOp(self.table, name))
 
-    def alter_column(self, name: str, **changes: Any) -> None:
+    def alter_column(self, name: str, /, **changes: Any) -> None:
         """Change column ``name``: the keywords of :meth:`Column.alter` (no ``default=``)."""
         options = tuple(
             sorted((k, v) for k, v in changes.items() if k.startswith(DIALECT_PREFIXES))

@@ -32,6 +32,7 @@ from migrate.exceptions import (
     InvalidOperationError,
     NoSuchColumnError,
     NoSuchObjectError,
+    NotSupportedError,
 )
 
 log = logging.getLogger("migrate.changeset")
@@ -111,6 +112,7 @@ def plan(
     keywords.
     """
     validate(ops, snap)
+    check_types_render(ops, caps)
     from migrate.changeset.databases import planner_for
 
     if batch:
@@ -256,6 +258,20 @@ def merge_clauses(steps: list[Step], caps: Capabilities) -> list[Step]:
                 added.add(name.lower())
     flush()
     return merged
+
+
+def check_types_render(ops: Sequence[Op], caps: Capabilities) -> None:
+    """A new column whose type the dialect cannot render is refused, naming it (SPEC §7)."""
+    from migrate.changeset.databases.common import render_type
+
+    for op in ops:
+        if isinstance(op, AddColumnOp):
+            try:
+                render_type(op.column.type, caps)
+            except NotSupportedError as exc:
+                raise NotSupportedError(
+                    f"Cannot add column {op.column.name!r} to table {op.table.fullname!r}: {exc}"
+                ) from None
 
 
 def validate(ops: Sequence[Op], snap: TableSnapshot) -> None:
