@@ -91,15 +91,10 @@ def ours_batch(trial: Trial) -> None:
 
     with to_sql("postgresql") as out:
         for t in trial.data["tables"]:
-            # one batch per table would be the natural form, but renaming a column added
-            # in the same batch fails in the PostgreSQL planner (AssertionError, reported):
-            # the batch adds and alters, then rename and drop follow as their own batches
             with alter_table(t) as b:
                 b.add_column(sa.Column("extra", sa.String(20)))
                 b.alter_column("name", type=sa.String(100), nullable=False)
-            with alter_table(t) as b:
                 b.rename_column("extra", "extra2")
-            with alter_table(t) as b:
                 b.drop_column("extra2")
     trial.data["sql"] = out
 
