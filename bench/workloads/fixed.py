@@ -10,7 +10,9 @@ floor's per-statement time.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -122,6 +124,7 @@ def _workload(key: str, title: str, n: int, make_engine: Any, cleanup: Any) -> W
 
 def workloads(n: int) -> list[Workload]:
     tmp = Path(tempfile.mkdtemp(prefix="bench-w6-"))
+    atexit.register(shutil.rmtree, tmp, True)
     count = {"i": 0}
 
     def sqlite_engine() -> sa.Engine:

@@ -9,6 +9,7 @@ the same database file, on an engine whose connections run ``PRAGMA foreign_keys
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from pathlib import Path
@@ -152,6 +153,7 @@ def alembic_ops(trial: Trial) -> str:
 
 def workloads(rows: int) -> list[Workload]:
     tmp = Path(tempfile.mkdtemp(prefix="bench-w1-"))
+    atexit.register(shutil.rmtree, tmp, True)
     template = tmp / "template.db"
     state: dict[str, Any] = {"n": 0}
 
