@@ -415,14 +415,24 @@ def _constraint_columns(c: sa.Constraint) -> list[str]:
     return [x if isinstance(x, str) else str(x.name) for x in pending]
 
 
+def _fk_points_at(fk: sa.ForeignKey) -> tuple[str, str]:
+    """(table, column) a foreign key points at, without splitting names on dots."""
+    try:
+        column = fk.column  # resolved through the MetaData when the target table is there
+    except (sa.exc.InvalidRequestError, AttributeError):  # unresolvable, or no parent yet
+        _schema, table_name, col = fk._column_tokens
+        return str(table_name), str(col)
+    return str(getattr(column.table, "name", column.table)), str(column.name)
+
+
 def _fk_text(
     name: str | None,
     local: Sequence[str],
-    targets: Sequence[str],
+    targets: Sequence[tuple[str, str]],
     el: sa.ForeignKey | sa.ForeignKeyConstraint,
 ) -> str:
-    ref_table = targets[0].rsplit(".", 1)[0].rsplit(".", 1)[-1]
-    ref_cols = [t.rsplit(".", 1)[1] for t in targets]
+    ref_table = targets[0][0]
+    ref_cols = [col for _table, col in targets]
     text = (
         f"FOREIGN KEY ({', '.join(quote(c) for c in local)}) REFERENCES {quote(ref_table)} "
         f"({', '.join(quote(c) for c in ref_cols)})"
@@ -445,7 +455,7 @@ def render_constraint(c: sa.Constraint) -> TableConstraint:
     name = _constraint_name(c)
     prefix = f"CONSTRAINT {quote(name)} " if name else ""
     if isinstance(c, sa.ForeignKeyConstraint):
-        targets = [el.target_fullname for el in c.elements]
+        targets = [_fk_points_at(el) for el in c.elements]
         text = _fk_text(name, _constraint_columns(c), targets, c)
     elif isinstance(c, sa.PrimaryKeyConstraint):
         text = prefix + f"PRIMARY KEY ({', '.join(quote(x) for x in _constraint_columns(c))})"
@@ -600,7 +610,9 @@ class _Planner:
         )
         insert_expr: str | None = None
         default = column.default
-        if op.populate_default and isinstance(default, sa.ColumnDefault):
+        # a server default fills existing rows itself (as native ADD COLUMN does)
+        populate = op.populate_default and column.server_default is None
+        if populate and isinstance(default, sa.ColumnDefault):
             if default.is_scalar:
                 insert_expr = _render_literal(default.arg, column.type)
             elif default.is_callable:
@@ -615,7 +627,7 @@ class _Planner:
         for fk in column.foreign_keys:
             self.add_constraint_text(
                 parse_table_constraint(
-                    _fk_text(_constraint_name(fk), [temp], [fk.target_fullname], fk)
+                    _fk_text(_constraint_name(fk), [temp], [_fk_points_at(fk)], fk)
                 ),
                 _constraint_name(fk),
             )
@@ -806,7 +818,7 @@ class _Planner:
                 name,
                 self.temp_names(k.columns),
                 [
-                    f"{k.ref_table}.{c}"
+                    (str(k.ref_table), c)
                     for c in (k.ref_columns or [el.column.name for el in constraint.elements])  # type: ignore[attr-defined]
                 ],
                 constraint,  # type: ignore[arg-type]

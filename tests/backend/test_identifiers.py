@@ -41,13 +41,6 @@ NAMES = [
 
 TRIED: dict[str, set[str]] = {}
 
-DOTTED_FK_XFAIL = pytest.mark.xfail(
-    strict=True,
-    raises=sa.exc.InvalidRequestError,
-    reason="SQLite rebuild renders a new column's foreign key target with "
-    "ForeignKey.target_fullname, which SQLAlchemy refuses for a table name containing a dot",
-)
-
 
 def fit(name: str, backend: str) -> str:
     """``name`` cut to the dialect's limit (bytes on PostgreSQL, characters on MySQL)."""
@@ -221,11 +214,7 @@ def scenario(engine: sa.Engine, backend: str, base: str, schema: str | None = No
 
 
 @pytest.mark.parametrize("base", NAMES)
-def test_identifier_round_trip(
-    engine: sa.Engine, backend_name: str, base: str, request: pytest.FixtureRequest
-) -> None:
-    if backend_name == "sqlite" and "." in base:
-        request.applymarker(DOTTED_FK_XFAIL)
+def test_identifier_round_trip(engine: sa.Engine, backend_name: str, base: str) -> None:
     scenario(engine, backend_name, expand(base, backend_name))
 
 
@@ -252,21 +241,13 @@ def test_random_identifiers(engine: sa.Engine, backend_name: str) -> None:
     )
     @given(base=random_names)
     def run(base: str) -> None:
-        if backend_name == "sqlite" and "." in base:
-            return  # DOTTED_FK_XFAIL
         scenario(engine, backend_name, base)
 
     run()
 
 
+# regression: the CHECK text was escaped for pyformat drivers twice ('c%%x')
 @pytest.mark.backends("postgresql", "mysql")
-@pytest.mark.xfail(
-    strict=True,
-    raises=sa.exc.DBAPIError,
-    reason="CHECK constraint on a column whose name contains '%': constraints.check_text "
-    "compiles the expression (escaping % for pyformat drivers), then wraps it in text(), "
-    "which escapes it again: the database sees 'c%%x'",
-)
 def test_check_on_percent_column(engine: sa.Engine) -> None:
     meta = sa.MetaData()
     t = sa.Table(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from migrate.changeset import ddl
+from migrate.changeset import _tables, ddl
 from migrate.changeset.capabilities import Capabilities
 from migrate.changeset.introspect import TableSnapshot
 from migrate.changeset.ops import (
@@ -19,6 +21,7 @@ from migrate.changeset.ops import (
     DropColumnOp,
     DropConstraintOp,
     DropIndexOp,
+    Op,
     RenameTableOp,
 )
 from migrate.changeset.planner import (
@@ -240,3 +243,40 @@ def primary_key_steps(
             col.primary_key = col.name in wanted
         rt.append_constraint(cons)
         p.steps.append(sa.schema.AddConstraint(cons))
+
+
+# ---- batches: later ops see what earlier ops of the same batch did ---------------------
+
+
+def batch_snapshot(snap: TableSnapshot, ops: Sequence[Op]) -> TableSnapshot:
+    """A snapshot whose table :func:`advance` may change (a copy, for batches only)."""
+    if len(ops) < 2:
+        return snap
+    return dataclasses.replace(snap, table=snap.table.to_metadata(sa.MetaData()))
+
+
+def advance(
+    snap: TableSnapshot, rt: sa.Table, op: Op, changes: dict[str, Any] | None = None
+) -> None:
+    """Apply ``op`` to the batch's snapshot copy and render table, as the database will
+    have it, so the next op of the batch is planned against the right column.
+
+    Only for the copy :func:`batch_snapshot` made: a single op changes no snapshot."""
+    for table in (snap.table, rt):
+        match op:
+            case AddColumnOp():
+                if table is snap.table:
+                    table.append_column(op.column._copy(), replace_existing=True)
+                else:
+                    column_for_render(op.column, table)
+            case DropColumnOp():
+                _tables.remove_column(table, op.column_name)
+            case AlterColumnOp() if changes:
+                current = next(
+                    (c for c in table.columns if c.name.lower() == op.column_name.lower()), None
+                )
+                if current is not None:
+                    # steps already planned hold the old column object: change a copy
+                    fresh = current._copy()
+                    table.append_column(fresh, replace_existing=True)
+                    _tables.alter_column(table, fresh, changes)

@@ -8,6 +8,7 @@ as the plan's ops add and drop them, so a batch sees its own earlier changes.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -158,9 +159,16 @@ def check_text(sqltext: Any, caps: Capabilities) -> str:
         return sqltext.text
     if isinstance(sqltext, str):
         return sqltext
-    d = _dialect_for(caps)
+    d = _text_dialect("mariadb" if caps.is_mariadb else caps.family)
     compiler = d.ddl_compiler(d, None)
     return str(compiler.sql_compiler.process(sqltext, include_table=False, literal_binds=True))
+
+
+@functools.lru_cache(maxsize=8)
+def _text_dialect(name: str) -> Any:
+    """A dialect that renders ``%`` as itself: the text goes into ``text()`` later, which
+    escapes it for the driver (a pyformat dialect here would escape it twice)."""
+    return sa.engine.make_url(f"{name}://").get_dialect()(paramstyle="named")
 
 
 def fact_of(cons: sa.Constraint, caps: Capabilities, name: str | None) -> Fact:

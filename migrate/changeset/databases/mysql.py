@@ -31,9 +31,11 @@ from migrate.exceptions import NotSupportedError
 
 def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
     p = Plan()
+    snap = common.batch_snapshot(snap, ops)
     rt = render_table(snap)
     book = ConstraintBook(ops, caps, snap)
     for op in ops:
+        changes = common.alter_changes(op, snap, caps) if isinstance(op, AlterColumnOp) else None
         match op:
             case AddColumnOp():
                 common.add_column(p, op, caps, rt)
@@ -57,6 +59,8 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
                 raise NotSupportedError(
                     f"{type(op).__name__} is not supported on MySQL/MariaDB yet"
                 )
+        if len(ops) > 1:
+            common.advance(snap, rt, op, changes)
     book.finish(p)
     return p
 

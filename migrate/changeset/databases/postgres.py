@@ -35,9 +35,11 @@ from migrate.exceptions import NotSupportedError
 
 def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
     p = Plan()
+    snap = common.batch_snapshot(snap, ops)
     rt = render_table(snap)
     book = ConstraintBook(ops, caps, snap)
     for op in ops:
+        changes = common.alter_changes(op, snap, caps) if isinstance(op, AlterColumnOp) else None
         match op:
             case AddColumnOp():
                 create_enum_types(p, op.column.type, snap)
@@ -67,6 +69,8 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
                 alter_column(p, op, caps, snap, rt)
             case _:
                 raise NotSupportedError(f"{type(op).__name__} is not supported on PostgreSQL yet")
+        if len(ops) > 1:
+            common.advance(snap, rt, op, changes)
     book.finish(p)
     return p
 
