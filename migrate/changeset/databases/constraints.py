@@ -168,7 +168,8 @@ def check_text(sqltext: Any, caps: Capabilities) -> str:
 def _text_dialect(name: str) -> Any:
     """A dialect that renders ``%`` as itself: the text goes into ``text()`` later, which
     escapes it for the driver (a pyformat dialect here would escape it twice)."""
-    return sa.engine.make_url(f"{name}://").get_dialect()(paramstyle="named")
+    dialect_cls: Any = sa.engine.make_url(f"{name}://").get_dialect()
+    return dialect_cls(paramstyle="named")
 
 
 def fact_of(cons: sa.Constraint, caps: Capabilities, name: str | None) -> Fact:
