@@ -249,7 +249,9 @@ def merge_clauses(steps: list[Step], caps: Capabilities) -> list[Step]:
             continue
         assert isinstance(step, ddl.AlterTableElement)
         adds, touches = cols
-        if run and (step.table != run[0].table or (touches and touches.lower() in added)):
+        again = any(name and name.lower() in added for name in (adds, touches))
+        if run and (step.table != run[0].table or again):
+            # MySQL: DROP COLUMN b, ADD COLUMN b in one statement keeps b's indexes
             flush()
         run.append(step)
         # a column added or changed in this run: another clause on it starts a new statement

@@ -428,13 +428,13 @@ def machine_for(engine: sa.Engine, backend: str) -> type[RuleBasedStateMachine]:
                         self.apply_batch_op(m, call)
                     except Refused as exc:
                         refusals.append(exc)
-                indexed: set[str] = set()  # columns indexed earlier in the batch
+                renamed_from: set[str] = set()
                 for method, args, _kw in calls:
-                    if method == "rename_column" and args[0].lower() in indexed:
+                    if method == "add_column" and args[0].lower() in renamed_from:
                         if backend != "sqlite":
-                            raise Refused((), "index then rename of its column: regressions")
-                    if method == "create_index":
-                        indexed.add(args[1].lower())
+                            raise Refused((), "add reusing a renamed name: regressions")
+                    if method == "rename_column":
+                        renamed_from.add(args[0].lower())
                 if backend == "sqlite" and not rebuild and not all(natives):
                     refusals.append(Refused((mx.NotSupportedError,), "rebuild"))
                 if any(not r.kinds for r in refusals):

@@ -149,3 +149,45 @@ def test_batch_index_then_rename_of_its_column(engine: sa.Engine) -> None:
     indexes = {i["name"]: i["column_names"] for i in sa.inspect(engine).get_indexes("t")}
     assert indexes["ix_1"] == ["b"]
     assert rows(engine, "t") == [(1, 4)]
+
+
+def _table_with_unique_b(engine: sa.Engine) -> None:
+    meta = sa.MetaData()
+    sa.Table(
+        "t",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("a", sa.Integer),
+        sa.Column("b", sa.Integer),
+        sa.UniqueConstraint("b", name="uq_2"),
+    )
+    meta.create_all(engine)
+
+
+def test_batch_drop_then_add_of_one_column_name_drops_its_unique(engine: sa.Engine) -> None:
+    """Was (MySQL): DROP COLUMN b and ADD COLUMN b merged into one ALTER TABLE, which
+    kept b's UNIQUE index on the new column."""
+    _table_with_unique_b(engine)
+    with alter_table("t", engine=engine) as b:
+        b.drop_column("b")
+        b.add_column(sa.Column("b", sa.Integer))
+    insp = sa.inspect(engine)
+    assert [c["name"] for c in insp.get_columns("t")] == ["id", "a", "b"]
+    assert insp.get_unique_constraints("t") == []
+    assert [i for i in insp.get_indexes("t") if i["unique"]] == []
+
+
+@pytest.mark.backends("postgresql", "mysql")
+@pytest.mark.xfail(
+    strict=True,
+    raises=sa.exc.DuplicateColumnError,
+    reason="batch drop_column a, rename_column b -> a, add_column b: the server planners' "
+    "render table still has b after the rename (SQLAlchemy DuplicateColumnError)",
+)
+def test_batch_drop_rename_add_reusing_names(engine: sa.Engine) -> None:
+    _table_with_unique_b(engine)
+    with alter_table("t", engine=engine) as b:
+        b.drop_column("a")
+        b.rename_column("b", "a")
+        b.add_column(sa.Column("b", sa.Integer))
+    assert [c["name"] for c in sa.inspect(engine).get_columns("t")] == ["id", "a", "b"]
