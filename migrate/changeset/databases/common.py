@@ -280,3 +280,5 @@ def advance(
                     fresh = current._copy()
                     table.append_column(fresh, replace_existing=True)
                     _tables.alter_column(table, fresh, changes)
+                    # a render copy keeps no alias for the old name: a later op may reuse it
+                    _tables.forget_alias(table, current.key)
