@@ -10,7 +10,7 @@ NOT NULL, add a UNIQUE constraint. Variants:
   CREATE/INSERT .. SELECT/DROP/RENAME, indexes after the load, ``foreign_key_check`` of
   the same two tables, COMMIT);
 * ``batch``: ``read_sqlite_schema`` + ``plan_rebuild`` of the five operations +
-  ``run_plan_on_connection``;
+  the library's runner (``runner.run_plan``);
 * ``separate``: the five operations as five rebuilds.
 
 Each run starts from a fresh copy of the same database file; only the change is timed;
@@ -31,6 +31,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from migrate.changeset.databases.sqlite import from_rebuild_plan
 from migrate.changeset.ops import (
     AddConstraintOp,
     AlterColumnOp,
@@ -38,7 +39,8 @@ from migrate.changeset.ops import (
     Op,
     TableRef,
 )
-from migrate.changeset.rebuild import plan_rebuild, read_sqlite_schema, run_plan_on_connection
+from migrate.changeset.rebuild import plan_rebuild, read_sqlite_schema
+from migrate.changeset.runner import run_plan
 
 T = TableRef("items")
 OPS: list[Op] = [
@@ -109,7 +111,7 @@ def floor(engine: sa.Engine) -> int:
 def batch(engine: sa.Engine) -> int:
     with engine.connect() as c:
         plan = plan_rebuild(read_sqlite_schema(c, "items"), OPS)
-        run_plan_on_connection(c, plan)
+        run_plan(engine, from_rebuild_plan(plan))
     return plan.copies
 
 
@@ -118,7 +120,7 @@ def separate(engine: sa.Engine) -> int:
     for op in OPS:
         with engine.connect() as c:
             plan = plan_rebuild(read_sqlite_schema(c, "items"), [op])
-            run_plan_on_connection(c, plan)
+            run_plan(engine, from_rebuild_plan(plan))
         copies += plan.copies
     return copies
 

@@ -74,6 +74,8 @@ class Plan:
     steps: list[Step] = field(default_factory=list)
     #: SQLite: tables to ``PRAGMA foreign_key_check`` before commit
     fk_check_tables: tuple[str, ...] = ()
+    #: SQLite: the attached database those tables are in (None: main)
+    fk_check_schema: str | None = None
     #: SQLite: the steps need ``PRAGMA legacy_alter_table=ON``
     legacy_alter_table: bool = False
     #: SQLite: how many times the table's rows are copied

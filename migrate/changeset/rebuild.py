@@ -7,8 +7,8 @@ Schema Changes"). Three parts, one direction:
   will run the DDL (``sqlite_master``, pragmas) into a frozen :class:`SqliteTableSchema`;
 * :func:`plan_rebuild` is pure: it applies operations to the parsed schema and returns
   a :class:`RebuildPlan` (statements + what the runner must do around them);
-* :func:`run_plan_on_connection` is the reference procedure that runs a plan
-  (pragmas, one transaction, ``foreign_key_check``, rollback on any failure).
+* the runner (:mod:`migrate.changeset.runner`) executes it: pragmas, one transaction,
+  ``foreign_key_check``, rollback on any failure.
 
 Decisions, so that a rebuild loses nothing:
 
@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -278,7 +277,7 @@ def read_sqlite_schema(
 class RebuildPlan:
     """The statements of one rebuild and what the runner must do around them.
 
-    Runner contract (see :func:`run_plan_on_connection`): if ``needs_foreign_keys_off``
+    Runner contract (:func:`migrate.changeset.runner.execute`): if ``needs_foreign_keys_off``
     and ``PRAGMA foreign_keys`` is on, turn it off *before* ``BEGIN`` (it is a no-op
     inside a transaction); inside the transaction set ``PRAGMA legacy_alter_table`` to
     ``legacy_alter_table``; run ``statements``; ``PRAGMA foreign_key_check`` each of
@@ -1105,129 +1104,3 @@ def plan_rebuild(
     for op in ops:
         planner.apply(op)
     return planner.plan(temp_name)
-
-
-# ---------------------------------------------------------------------------
-# running a plan (the reference procedure the runner follows)
-
-
-def _fk_violations(conn: sa.Connection, plan: RebuildPlan) -> list[tuple[Any, ...]]:
-    q = f"{quote(plan.schema)}." if plan.schema else ""
-    out: list[tuple[Any, ...]] = []
-    for t in plan.fk_check_tables:
-        pragma = f"PRAGMA {q}foreign_key_check({quote(t)})"
-        out.extend(tuple(r) for r in conn.exec_driver_sql(pragma))
-    return out
-
-
-def run_plan_on_connection(conn: sa.Connection, plan: RebuildPlan, *, commit: bool = True) -> None:
-    """Run *plan* on a pysqlite connection, atomically; the reference runner procedure.
-
-    * ``commit=True`` (the connection is ours, e.g. opened from an Engine): if the plan
-      needs it and the driver has no transaction open, ``PRAGMA foreign_keys=OFF`` before
-      ``BEGIN`` (a no-op inside a transaction), then ``BEGIN`` ... ``COMMIT``, pragmas
-      restored afterwards; any failure rolls everything back.
-    * ``commit=False`` (the caller's connection and transaction): ``BEGIN`` if the driver
-      has not begun yet, the statements run inside a SAVEPOINT and are not committed; a
-      failure rolls back to the savepoint only. ``foreign_keys`` cannot be switched there,
-      so with it on ``PRAGMA defer_foreign_keys=ON`` is used, and a table that other
-      tables reference raises :class:`InvalidOperationError` before any change
-      (``DROP TABLE`` would fire their ``ON DELETE`` actions).
-    * After the statements, ``PRAGMA foreign_key_check`` on ``plan.fk_check_tables``.
-      Violations that the change introduced raise :class:`InvalidOperationError` naming
-      the rows (everything rolled back); violations that existed before only log a warning.
-    """
-    if not plan.statements:
-        return
-    dbapi = conn.connection.dbapi_connection
-    driver_in_tx = bool(getattr(dbapi, "in_transaction", False))
-    own = commit
-    fk_on = bool(conn.exec_driver_sql("PRAGMA foreign_keys").scalar())
-    legacy_before = bool(conn.exec_driver_sql("PRAGMA legacy_alter_table").scalar())
-    fk_switched = False
-    if fk_on and plan.needs_foreign_keys_off:
-        # only when we end the transaction ourselves can we switch foreign keys back on
-        if own and not driver_in_tx:
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            fk_switched = True
-        else:
-            if plan.child_tables or plan.self_referencing:
-                who = ", ".join(plan.child_tables) if plan.child_tables else plan.table
-                raise InvalidOperationError(
-                    f"cannot rebuild {plan.table!r} inside a transaction with "
-                    f"PRAGMA foreign_keys=ON: tables {who} reference it and dropping the old "
-                    "table would fire their ON DELETE actions; run the change outside a "
-                    "transaction (SQLite ignores PRAGMA foreign_keys inside one)"
-                )
-    savepoint = "_migrate_rebuild"
-    try:
-        if not driver_in_tx:
-            conn.exec_driver_sql("BEGIN")
-        if fk_on and not fk_switched and plan.needs_foreign_keys_off:
-            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-        if plan.legacy_alter_table != legacy_before:
-            conn.exec_driver_sql(
-                f"PRAGMA legacy_alter_table={'ON' if plan.legacy_alter_table else 'OFF'}"
-            )
-        conn.exec_driver_sql(f"SAVEPOINT {savepoint}")
-        try:
-            for stmt in plan.statements:
-                conn.exec_driver_sql(stmt)
-            after = _fk_violations(conn, plan)
-            if after:
-                conn.exec_driver_sql(f"ROLLBACK TO {savepoint}")
-                before = Counter(_fk_violations(conn, plan))
-                new = Counter(after) - before
-                if new:
-                    rows = ", ".join(
-                        f"{t}.rowid={r} -> {p}" for t, r, p, *_ in sorted(new, key=repr)[:20]
-                    )
-                    raise InvalidOperationError(
-                        f"rebuilding {plan.table!r} would violate foreign keys "
-                        f"({sum(new.values())} rows: {rows}); nothing was changed"
-                    )
-                log.warning(
-                    "foreign key violations that existed before the rebuild of %r remain: %s",
-                    plan.table,
-                    after,
-                )
-                for stmt in plan.statements:
-                    conn.exec_driver_sql(stmt)
-            conn.exec_driver_sql(f"RELEASE {savepoint}")
-        except BaseException:
-            if getattr(dbapi, "in_transaction", True):  # some errors end the transaction
-                conn.exec_driver_sql(f"ROLLBACK TO {savepoint}")
-                conn.exec_driver_sql(f"RELEASE {savepoint}")
-            raise
-        if own:
-            # explicit COMMIT: SQLAlchemy's commit() is a no-op under AUTOCOMMIT isolation
-            if getattr(dbapi, "in_transaction", True):
-                conn.exec_driver_sql("COMMIT")
-            conn.commit()
-    except BaseException:
-        if own:
-            if getattr(dbapi, "in_transaction", False):
-                conn.exec_driver_sql("ROLLBACK")
-            conn.rollback()
-        raise
-    finally:
-        if plan.legacy_alter_table != legacy_before:
-            conn.exec_driver_sql(f"PRAGMA legacy_alter_table={'ON' if legacy_before else 'OFF'}")
-        if fk_switched:
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-        if own and conn.in_transaction():
-            conn.commit()  # only the pragmas above ran since our COMMIT/ROLLBACK
-
-
-__all__ = [
-    "ForeignKeyRow",
-    "RebuildPlan",
-    "SqliteObject",
-    "SqliteTableSchema",
-    "XInfoColumn",
-    "plan_rebuild",
-    "read_sqlite_schema",
-    "render_column",
-    "render_constraint",
-    "run_plan_on_connection",
-]

@@ -256,14 +256,14 @@ def execute(conn: sa.Connection, p: Plan) -> None:
     _guard_foreign_keys(conn, p)
     with conn.begin_nested() as savepoint:
         _run_steps(conn, p)
-        after = _fk_violations(conn, p.fk_check_tables)
+        after = _fk_violations(conn, p)
         if not after:
             return
         savepoint.rollback()
-    before = _fk_violations(conn, p.fk_check_tables)
+    before = _fk_violations(conn, p)
     new = sorted(after - before)
     if new:
-        shown = "; ".join(f"{t} rowid {r} -> {parent}" for t, r, parent, _ in new[:10])
+        shown = ", ".join(f"{t}.rowid={r} -> {parent}" for t, r, parent, _ in new[:20])
         raise ForeignKeyViolationError(
             f"The change would break foreign keys ({len(new)} rows: {shown}); nothing was changed"
         )
@@ -324,9 +324,10 @@ def _guard_foreign_keys(conn: sa.Connection, p: Plan) -> None:
     if not conn.exec_driver_sql("PRAGMA foreign_keys").scalar():
         return
     if p.child_tables or p.self_referencing:
+        table = p.fk_check_tables[0] if p.fk_check_tables else "the table"
         referencing = ", ".join(p.child_tables) or "its own rows"
         raise InvalidOperationError(
-            f"Cannot rebuild a table that {referencing} reference inside a "
+            f"Cannot rebuild {table!r}, which {referencing} reference, inside a "
             "transaction with PRAGMA foreign_keys=ON (SQLite ignores the pragma inside a "
             "transaction, and dropping the old table would fire their ON DELETE actions): "
             "run the change with an Engine, or with foreign keys off"
@@ -334,12 +335,24 @@ def _guard_foreign_keys(conn: sa.Connection, p: Plan) -> None:
     conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
 
 
-def _fk_violations(conn: sa.Connection, tables: Sequence[str]) -> set[tuple[Any, ...]]:
+def _fk_violations(conn: sa.Connection, p: Plan) -> set[tuple[Any, ...]]:
+    """SQLite's ``PRAGMA [schema.]foreign_key_check(t)`` rows for the plan's tables."""
+    prep = conn.dialect.identifier_preparer
+    pragma = "PRAGMA "
+    if p.fk_check_schema:
+        pragma += prep.quote_schema(p.fk_check_schema) + "."
     found: set[tuple[Any, ...]] = set()
-    for name in tables:
-        quoted = conn.dialect.identifier_preparer.quote(name)
-        found.update(tuple(r) for r in conn.exec_driver_sql(f"PRAGMA foreign_key_check({quoted})"))
+    for name in p.fk_check_tables:
+        check = f"{pragma}foreign_key_check({prep.quote(name)})"
+        found.update(tuple(r) for r in conn.exec_driver_sql(check))
     return found
+
+
+def run_plan(target: Bindable, p: Plan) -> None:
+    """Execute an already planned ``p`` on ``target`` in the operation's transaction
+    (what :func:`run` does after planning; used where the plan comes from elsewhere)."""
+    with transaction(target) as conn:
+        execute(conn, p)
 
 
 @contextmanager

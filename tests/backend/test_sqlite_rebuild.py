@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from migrate.changeset.databases.sqlite import from_rebuild_plan
 from migrate.changeset.ops import (
     AddColumnOp,
     AddConstraintOp,
@@ -24,8 +25,8 @@ from migrate.changeset.rebuild import (
     RebuildPlan,
     plan_rebuild,
     read_sqlite_schema,
-    run_plan_on_connection,
 )
+from migrate.changeset.runner import run_plan
 from migrate.changeset.sqlite_schema import parse_create_table, quote
 from migrate.exceptions import InvalidOperationError
 
@@ -59,6 +60,13 @@ def master(engine: sa.Engine, skip_table: str | None = None) -> list[Row]:
         ]
 
 
+def run_rebuild_plan(c: sa.Connection, p: RebuildPlan, *, commit: bool = True) -> None:
+    """Run a rebuild plan through the library's runner: ``commit=True`` as an operation
+    given the Engine (its own connection and transaction), else in the caller's
+    transaction on ``c``."""
+    run_plan(c.engine if commit else c, from_rebuild_plan(p))
+
+
 def table_sql(engine: sa.Engine, table: str) -> str:
     with engine.connect() as c:
         return str(
@@ -81,7 +89,7 @@ def plan(engine: sa.Engine, table: str, ops: Sequence[Op]) -> RebuildPlan:
 def rebuild(engine: sa.Engine, table: str, *ops: Op) -> RebuildPlan:
     with engine.connect() as c:
         p = plan_rebuild(read_sqlite_schema(c, table), ops)
-        run_plan_on_connection(c, p)
+        run_rebuild_plan(c, p)
     return p
 
 
@@ -516,7 +524,7 @@ def test_inside_a_transaction_with_foreign_keys_on_a_referenced_table_is_refused
             read_sqlite_schema(c, "parent"), [AlterColumnOp(T("parent"), "name", nullable=False)]
         )
         with pytest.raises(InvalidOperationError, match="child, nullkid"):
-            run_plan_on_connection(c, p, commit=False)
+            run_rebuild_plan(c, p, commit=False)
         c.rollback()
     assert everything(e) == before
     e.dispose()
@@ -529,7 +537,7 @@ def test_inside_the_callers_transaction_nothing_is_committed(db: sa.Engine) -> N
     with engine.connect() as c:
         c.exec_driver_sql("INSERT INTO t VALUES ('y')")
         p = plan_rebuild(read_sqlite_schema(c, "t"), [AlterColumnOp(T("t"), "a", nullable=False)])
-        run_plan_on_connection(c, p, commit=False)
+        run_rebuild_plan(c, p, commit=False)
         assert "NOT NULL" in str(
             c.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name='t'").scalar()
         )
@@ -631,7 +639,7 @@ def test_failure_at_each_statement_leaves_the_database_as_it_was(tmp_path: Path)
             with pytest.raises(Boom):
                 with e.connect() as c:
                     p = plan_rebuild(read_sqlite_schema(c, "t"), ops)
-                    run_plan_on_connection(c, p)
+                    run_rebuild_plan(c, p)
         finally:
             sa.event.remove(e, "before_cursor_execute", fail)
         assert everything(e) == before, f"failure at statement {fail_at} left changes"
@@ -671,7 +679,7 @@ def test_self_referencing_table_in_the_callers_transaction_is_refused(tmp_path: 
             read_sqlite_schema(c, "node"), [AlterColumnOp(T("node"), "label", nullable=False)]
         )
         with pytest.raises(InvalidOperationError, match="node"):
-            run_plan_on_connection(c, p, commit=False)
+            run_rebuild_plan(c, p, commit=False)
         c.rollback()
     assert everything(e) == before
     e.dispose()
@@ -702,7 +710,7 @@ def test_a_table_in_an_attached_database(db: sa.Engine, tmp_path: Path) -> None:
             read_sqlite_schema(c, "t", schema="other_schema"),
             [AlterColumnOp(T("t"), "a", name="aa"), DropColumnOp(T("t"), "b")],
         )
-        run_plan_on_connection(c, p)
+        run_rebuild_plan(c, p)
     assert everything(db) == main_before
     with db.connect() as c:
         objs = {

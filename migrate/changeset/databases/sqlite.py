@@ -33,7 +33,7 @@ from migrate.changeset.planner import (
     python_default_value,
     render_table,
 )
-from migrate.changeset.rebuild import plan_rebuild
+from migrate.changeset.rebuild import RebuildPlan, plan_rebuild
 from migrate.exceptions import NotSupportedError
 
 
@@ -180,21 +180,31 @@ def rebuild(ops: Sequence[Op], snap: TableSnapshot) -> Plan:
         raise NotSupportedError(f"rebuilding {snap.ref.fullname!r} needs its stored schema")
     renames = [op for op in ops if isinstance(op, RenameTableOp)]
     rp = plan_rebuild(snap.sqlite, [op for op in ops if not isinstance(op, RenameTableOp)])
-    final_name = renames[-1].new_name if renames else snap.ref.name
-    p = Plan(
+    p = from_rebuild_plan(rp, renames[-1].new_name if renames else None)
+    for op in renames:
+        common.rename_table(p, op)
+    return p
+
+
+def from_rebuild_plan(rp: RebuildPlan, final_name: str | None = None) -> Plan:
+    """The runner's Plan for a :class:`~migrate.changeset.rebuild.RebuildPlan`.
+
+    ``final_name``: the table's name after a rename that follows the rebuild in the same
+    plan (the foreign key check then looks at it under that name).
+    """
+    renamed = final_name or rp.table
+    return Plan(
         steps=[
             ddl.CopyRows(sql, rp.copy_source, rp.copy_key)
             if i == rp.copy_index
             else ddl.RawSQL(sql)
             for i, sql in enumerate(rp.statements)
         ],
-        fk_check_tables=tuple(final_name if t == snap.ref.name else t for t in rp.fk_check_tables),
+        fk_check_tables=tuple(renamed if t == rp.table else t for t in rp.fk_check_tables),
+        fk_check_schema=rp.schema,
         legacy_alter_table=rp.legacy_alter_table,
         copies=rp.copies,
         needs_foreign_keys_off=rp.needs_foreign_keys_off,
         child_tables=tuple(rp.child_tables),
         self_referencing=rp.self_referencing,
     )
-    for op in renames:
-        common.rename_table(p, op)
-    return p
