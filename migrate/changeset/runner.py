@@ -275,8 +275,9 @@ def execute(conn: sa.Connection, p: Plan) -> None:
 def _run_steps(conn: sa.Connection, p: Plan) -> None:
     if p.legacy_alter_table:
         conn.exec_driver_sql("PRAGMA legacy_alter_table=ON")
+    done = 0
     try:
-        for step in p.steps:
+        for done, step in enumerate(p.steps):  # noqa: B007 (read after a failure)
             if isinstance(step, Backfill):
                 run_backfill(conn, step)
                 continue
@@ -286,9 +287,40 @@ def _run_steps(conn: sa.Connection, p: Plan) -> None:
             if log.isEnabledFor(logging.DEBUG):
                 log.debug("%s", _render(step, conn.dialect, literal=False))
             conn.execute(step)
+    except Exception as exc:
+        if done and not capabilities.for_dialect(conn.dialect).transactional_ddl:
+            _note_partial(exc, conn.dialect, p.steps[:done], p.steps[done:])
+        raise
     finally:
         if p.legacy_alter_table:
             conn.exec_driver_sql("PRAGMA legacy_alter_table=OFF")
+
+
+def _note_partial(
+    exc: Exception, dialect: Dialect, ran: Sequence[Step], rest: Sequence[Step]
+) -> None:
+    """MySQL/MariaDB commit each DDL statement: say what already ran and what did not.
+
+    The database's exception is re-raised unchanged; this adds a note to it (shown with
+    the traceback) and logs the same at ERROR.
+    """
+
+    def show(steps: Sequence[Step]) -> str:
+        return "\n".join(f"    {_render(s, dialect)};" for s in steps)
+
+    note = (
+        f"migrate.changeset: {dialect.name} commits each DDL statement, so this operation "
+        f"is half done. These statements already ran:\n{show(ran)}\n"
+        f"These did not (the first one failed); fix the cause and run them to finish, or "
+        f"undo the ones that ran by hand:\n{show(rest)}"
+    )
+    # what BaseException.add_note does on 3.11+, spelled so that 3.10 keeps it too
+    notes = getattr(exc, "__notes__", None)
+    if isinstance(notes, list):
+        notes.append(note)
+    else:
+        exc.__notes__ = [note]  # type: ignore[attr-defined]
+    log.error("%s", note)
 
 
 #: rows per statement when a rebuild copies a large table (progress is logged per chunk)
