@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from migrate.changeset import capabilities, introspect, planner
 from migrate.changeset.binding import Bindable
 from migrate.changeset.ddl import CopyRows, RawSQL
-from migrate.changeset.ops import AddColumnOp, CreateIndexOp, DropIndexOp, Op, RenameTableOp
+from migrate.changeset.ops import CreateIndexOp, DropIndexOp, Op, RenameTableOp
 from migrate.changeset.planner import Backfill, Plan, Step
 from migrate.exceptions import ForeignKeyViolationError, InvalidOperationError, OfflineError
 
@@ -70,10 +70,14 @@ def run(
     table: sa.Table | None = None,
     batch: bool = False,
     options: Mapping[str, Any] | None = None,
+    reflected: tuple[sa.Connection, sa.Table] | None = None,
 ) -> Plan:
     """Plan and execute ``ops`` (all on one table) in one transaction; return the plan.
 
     ``options``: dialect options of the whole operation (``mysql_algorithm``, ...).
+    ``reflected``: (connection, Table) the caller fully reflected (``Table(autoload_with=)``
+    into a MetaData of its own) just before; used as the snapshot's table when the
+    operation runs on that very connection, instead of reflecting again.
     """
     ref = ops[0].table
     state = _offline.get()
@@ -95,7 +99,8 @@ def run(
         return _run_autocommit(ops, target, batch=batch, options=options)
     with transaction(target) as conn:
         caps = capabilities.for_dialect(conn.dialect)
-        snap = _snapshot(conn, ops, ref)
+        same = reflected is not None and reflected[0] is conn
+        snap = _snapshot(conn, ops, ref, reflected[1] if same and reflected else None)
         if "sqlite_schema" in planner.needs(ops, caps, snap):
             snap = introspect.with_sqlite_schema(conn, snap)
         p = planner.plan(ops, caps, snap, batch=batch, options=options)
@@ -112,15 +117,24 @@ def run(
     return p
 
 
-def _snapshot(conn: sa.Connection, ops: Sequence[Op], ref: Any) -> introspect.TableSnapshot:
+def _snapshot(
+    conn: sa.Connection, ops: Sequence[Op], ref: Any, reflected: sa.Table | None = None
+) -> introspect.TableSnapshot:
+    """What the ops' planning reads, and no more (see ``introspect.reflection_needs``).
+
+    ``reflected``: the table as :func:`introspect.reflect` read it on ``conn`` in this
+    transaction, with at least what the ops need; not read again.
+    """
     return introspect.snapshot(
         conn,
         ref,
         other_tables=tuple(op.new_name for op in ops if isinstance(op, RenameTableOp)),
-        want_rows=any(isinstance(op, AddColumnOp) for op in ops),
+        want_rows=introspect.wants_rows(ops),
         referencing=introspect.wants_referencing(ops),
         sequences=any(isinstance(op, RenameTableOp) for op in ops),
         enums=introspect.wants_enums(ops),
+        needs=introspect.reflection_needs(ops),
+        table=reflected,
     )
 
 

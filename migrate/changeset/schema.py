@@ -86,11 +86,12 @@ def run_ops(
     engine: Bindable | None,
     what: str,
     options: dict[str, Any] | None = None,
+    reflected: tuple[sa.Connection, sa.Table] | None = None,
 ) -> Plan:
     target = None
     if not runner.offline_active():
         target = binding.resolve(connection=connection, engine=engine, table=table, what=what)
-    return runner.run(ops, target, table=table, options=options)
+    return runner.run(ops, target, table=table, options=options, reflected=reflected)
 
 
 # ---- functions ---------------------------------------------------------------------------
@@ -171,6 +172,7 @@ def alter_column(
             stacklevel=3 if changes.pop("_from_method", False) else 2,
         )
     changes.pop("_from_method", None)
+    reflected: tuple[sa.Connection, sa.Table] | None = None
     if isinstance(table, str):
         if runner.offline_active():
             raise InvalidOperationError(
@@ -183,6 +185,9 @@ def alter_column(
         meta = metadata if metadata is not None else binding.MetaData(bind=bind)
         source = bind.connection() if isinstance(bind, sa.orm.Session) else bind
         table = sa.Table(table, meta, autoload_with=source, extend_existing=True)
+        if metadata is None and isinstance(source, sa.Connection):
+            # purely reflected on the connection the change runs on: not read twice
+            reflected = (source, table)
     if table is None and isinstance(column, sa.Column):
         attached = getattr(column, "table", None)
         table = attached if isinstance(attached, sa.Table) else None
@@ -200,6 +205,7 @@ def alter_column(
             connection=connection,
             engine=engine,
             what=f"altering column {delta.current_name!r}",
+            reflected=reflected,
         )
     original = delta.column
     assert original is not None
