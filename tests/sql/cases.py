@@ -1,6 +1,6 @@
 """One operation, every dialect's SQL side by side (no database needed).
 
-    case(lambda: col.create(users),
+    assert_sql(lambda: col.create(users),
          sqlite=[...], postgresql=[...], mysql=[...])
 
 renders the operation inside ``migrate.changeset.to_sql(dialect)`` for each dialect
@@ -21,7 +21,7 @@ def render(dialect: str, operation: Callable[[], object]) -> list[str]:
     return statements
 
 
-def case(operation: Callable[[], object], **expected: list[str]) -> None:
+def assert_sql(operation: Callable[[], object], **expected: list[str]) -> None:
     """Assert the statements each named dialect renders for ``operation``."""
     got = {dialect: render(dialect, operation) for dialect in expected}
     wrong = {d: got[d] for d in expected if got[d] != expected[d]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
-from tests.sql.cases import case
+from tests.sql.cases import assert_sql
 
 
 def t() -> sa.Table:
@@ -20,7 +20,7 @@ def t() -> sa.Table:
 
 
 def test_rename() -> None:
-    case(
+    assert_sql(
         lambda: t().c.data.alter(name="body"),
         postgresql=["ALTER TABLE t RENAME COLUMN data TO body;"],
         mysql=["ALTER TABLE t CHANGE COLUMN data body VARCHAR(40) DEFAULT 'x';"],
@@ -29,7 +29,7 @@ def test_rename() -> None:
 
 
 def test_reserved_words_are_quoted() -> None:
-    case(
+    assert_sql(
         lambda: t().c.user.alter(name="order"),
         postgresql=['ALTER TABLE t RENAME COLUMN "user" TO "order";'],
         mysql=["ALTER TABLE t CHANGE COLUMN user `order` INTEGER;"],
@@ -38,7 +38,7 @@ def test_reserved_words_are_quoted() -> None:
 
 
 def test_three_attributes_and_rename() -> None:
-    case(
+    assert_sql(
         lambda: t().c.data.alter(
             name="body", type=sa.String(50), nullable=False, server_default="y"
         ),
@@ -52,7 +52,7 @@ def test_three_attributes_and_rename() -> None:
 
 
 def test_type_across_families_casts_and_keeps_default() -> None:
-    case(
+    assert_sql(
         lambda: t().c.data.alter(type=sa.Integer),
         postgresql=[
             "ALTER TABLE t ALTER COLUMN data DROP DEFAULT, "
@@ -64,7 +64,7 @@ def test_type_across_families_casts_and_keeps_default() -> None:
 
 
 def test_type_within_family_needs_no_cast() -> None:
-    case(
+    assert_sql(
         lambda: t().c.n.alter(type=sa.Text),
         postgresql=["ALTER TABLE t ALTER COLUMN n TYPE TEXT;"],
         mysql=["ALTER TABLE t CHANGE COLUMN n n TEXT;"],
@@ -72,14 +72,14 @@ def test_type_within_family_needs_no_cast() -> None:
 
 
 def test_explicit_using() -> None:
-    case(
+    assert_sql(
         lambda: t().c.n.alter(type=sa.Integer, postgresql_using="length(n)"),
         postgresql=["ALTER TABLE t ALTER COLUMN n TYPE INTEGER USING length(n);"],
     )
 
 
 def test_drop_server_default_and_nullable() -> None:
-    case(
+    assert_sql(
         lambda: t().c.data.alter(server_default=None, nullable=False),
         postgresql=[
             "ALTER TABLE t ALTER COLUMN data SET NOT NULL, ALTER COLUMN data DROP DEFAULT;"
@@ -89,7 +89,7 @@ def test_drop_server_default_and_nullable() -> None:
 
 
 def test_noop_alter_emits_nothing() -> None:
-    case(
+    assert_sql(
         lambda: t().c.data.alter(type=sa.String(40), nullable=True),
         postgresql=[],
         mysql=[],
@@ -98,7 +98,7 @@ def test_noop_alter_emits_nothing() -> None:
 
 
 def test_primary_key() -> None:
-    case(
+    assert_sql(
         lambda: t().c.n.alter(primary_key=True),
         postgresql=[
             "ALTER TABLE t DROP CONSTRAINT t_pkey;",
@@ -120,7 +120,7 @@ def test_mysql_string_type_keeps_charset_and_collation() -> None:
         )
         table.c.s.alter(type=sa.String(30))
 
-    case(
+    assert_sql(
         alter,
         mysql=[
             "ALTER TABLE t CHANGE COLUMN s s VARCHAR(30) CHARACTER SET latin1 "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from migrate.changeset import alter_table
-from tests.sql.cases import case
+from tests.sql.cases import assert_sql
 
 
 def users() -> sa.Table:
@@ -24,7 +24,7 @@ def test_add_and_drop_columns_merge() -> None:
             t.add_column(sa.Column("a", sa.Integer))
             t.drop_column("age")
 
-    case(
+    assert_sql(
         batch,
         postgresql=["ALTER TABLE users ADD COLUMN a INTEGER, DROP COLUMN age;"],
         mysql=["ALTER TABLE users ADD COLUMN a INTEGER, DROP COLUMN age;"],
@@ -38,7 +38,7 @@ def test_clause_on_a_column_added_in_the_same_run_starts_a_new_statement() -> No
             t.add_column(sa.Column("score", sa.Integer, nullable=False, default=0))
             t.drop_column("age")
 
-    case(
+    assert_sql(
         batch,
         postgresql=[
             "ALTER TABLE users ADD COLUMN score INTEGER DEFAULT 0 NOT NULL;",

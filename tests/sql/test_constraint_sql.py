@@ -13,7 +13,7 @@ from migrate.changeset.constraint import (
     PrimaryKeyConstraint,
     UniqueConstraint,
 )
-from tests.sql.cases import case
+from tests.sql.cases import assert_sql
 
 
 def mytable(schema: str | None = None) -> sa.Table:
@@ -41,12 +41,12 @@ def users() -> sa.Table:
 
 
 def test_primary_key_autonamed() -> None:
-    case(
+    assert_sql(
         lambda: PrimaryKeyConstraint("id", table=mytable()).create(),
         postgresql=["ALTER TABLE mytable ADD CONSTRAINT mytable_pkey PRIMARY KEY (id);"],
         mysql=["ALTER TABLE mytable ADD CONSTRAINT mytable_pkey PRIMARY KEY (id);"],
     )
-    case(
+    assert_sql(
         lambda: PrimaryKeyConstraint("id", "fkey", table=mytable()).drop(),
         postgresql=["ALTER TABLE mytable DROP CONSTRAINT mytable_pkey;"],
         mysql=["ALTER TABLE mytable DROP PRIMARY KEY;"],
@@ -54,12 +54,12 @@ def test_primary_key_autonamed() -> None:
 
 
 def test_unique_autonamed_and_named() -> None:
-    case(
+    assert_sql(
         lambda: UniqueConstraint("fkey", table=mytable()).create(),
         postgresql=["ALTER TABLE mytable ADD CONSTRAINT mytable_fkey_key UNIQUE (fkey);"],
         mysql=["ALTER TABLE mytable ADD CONSTRAINT mytable_fkey_key UNIQUE (fkey);"],
     )
-    case(
+    assert_sql(
         lambda: UniqueConstraint("fkey", table=mytable(), name="uq_x").drop(),
         postgresql=["ALTER TABLE mytable DROP CONSTRAINT uq_x;"],
         mysql=["ALTER TABLE mytable DROP INDEX uq_x;"],
@@ -75,8 +75,8 @@ def test_foreign_key_with_actions() -> None:
         "ALTER TABLE mytable ADD CONSTRAINT mytable_fkey_fkey FOREIGN KEY(fkey) "
         "REFERENCES mytable (id) ON DELETE CASCADE;"
     )
-    case(create, postgresql=[expected], mysql=[expected])
-    case(
+    assert_sql(create, postgresql=[expected], mysql=[expected])
+    assert_sql(
         lambda: ForeignKeyConstraint(["fkey"], ["mytable.id"], table=mytable(), name="f").drop(),
         postgresql=["ALTER TABLE mytable DROP CONSTRAINT f;"],
         mysql=["ALTER TABLE mytable DROP FOREIGN KEY f;"],
@@ -84,7 +84,7 @@ def test_foreign_key_with_actions() -> None:
 
 
 def test_drop_cascade() -> None:
-    case(
+    assert_sql(
         lambda: UniqueConstraint("id", table=mytable(), name="uq_id").drop(cascade=True),
         postgresql=["ALTER TABLE mytable DROP CONSTRAINT uq_id CASCADE;"],
         mysql=["ALTER TABLE mytable DROP INDEX uq_id;"],
@@ -92,12 +92,12 @@ def test_drop_cascade() -> None:
 
 
 def test_check() -> None:
-    case(
+    assert_sql(
         lambda: CheckConstraint("id > 3", name="id_check", table=mytable()).create(),
         postgresql=["ALTER TABLE mytable ADD CONSTRAINT id_check CHECK (id > 3);"],
         mysql=["ALTER TABLE mytable ADD CONSTRAINT id_check CHECK (id > 3);"],
     )
-    case(
+    assert_sql(
         lambda: CheckConstraint("id > 3", columns=["id"], table=mytable()).drop(),
         postgresql=["ALTER TABLE mytable DROP CONSTRAINT mytable_id_check;"],
         mysql=["ALTER TABLE mytable DROP CHECK mytable_id_check;"],
@@ -106,7 +106,7 @@ def test_check() -> None:
 
 
 def test_schema_qualified_and_reserved_names() -> None:
-    case(
+    assert_sql(
         lambda: UniqueConstraint("id", table=mytable("s"), name="order").create(),
         postgresql=['ALTER TABLE s.mytable ADD CONSTRAINT "order" UNIQUE (id);'],
         mysql=["ALTER TABLE s.mytable ADD CONSTRAINT `order` UNIQUE (id);"],
@@ -118,7 +118,7 @@ def test_rename_index() -> None:
         index = next(i for i in users().indexes if i.name == "ix_name_b")
         index.rename("ix_new")
 
-    case(
+    assert_sql(
         rename,
         sqlite=["DROP INDEX ix_name_b;", 'CREATE INDEX "ix_new" ON "users" (name, b);'],
         postgresql=["ALTER INDEX ix_name_b RENAME TO ix_new;"],
@@ -131,7 +131,7 @@ def test_rename_index_schema_qualified_on_postgresql() -> None:
         t = sa.Table("t", sa.MetaData(), sa.Column("a", sa.Integer), schema="s")
         sa.Index("ix_a", t.c.a).rename("ix_b")
 
-    case(rename, postgresql=["ALTER INDEX s.ix_a RENAME TO ix_b;"])
+    assert_sql(rename, postgresql=["ALTER INDEX s.ix_a RENAME TO ix_b;"])
 
 
 def test_rename_index_on_old_mysql_drops_and_creates() -> None:
@@ -148,7 +148,7 @@ def test_rename_index_on_old_mysql_drops_and_creates() -> None:
 
 def test_drop_column_with_dependencies() -> None:
     """PostgreSQL re-creates the shrunk index; MySQL drops the composite UNIQUE first."""
-    case(
+    assert_sql(
         lambda: users().c.b.drop(),
         postgresql=[
             "ALTER TABLE users DROP COLUMN b;",
@@ -173,7 +173,7 @@ def test_drop_column_with_foreign_key_on_mysql_drops_it_first() -> None:
         )
         child.c.pid.drop()
 
-    case(
+    assert_sql(
         drop,
         postgresql=["ALTER TABLE c DROP COLUMN pid;"],
         mysql=["ALTER TABLE c DROP FOREIGN KEY fk_pid;", "ALTER TABLE c DROP COLUMN pid;"],

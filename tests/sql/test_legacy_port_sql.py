@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.sql.cases import case
+from tests.sql.cases import assert_sql
 
 
 def no_pk_table() -> sa.Table:
@@ -16,7 +16,7 @@ def test_add_column_then_primary_key_on_it_is_not_auto_increment() -> None:
     without a primary key. The column is not declared primary key, so ADD COLUMN must not
     render AUTO_INCREMENT/SERIAL (MySQL refused: "there can be only one auto column and it
     must be defined as a key")."""
-    case(
+    assert_sql(
         lambda: sa.Column("data", sa.Integer, nullable=False).create(
             no_pk_table(), primary_key_name="data_pkey"
         ),

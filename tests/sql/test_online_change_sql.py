@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from migrate.changeset import alter_table, to_sql
 from migrate.changeset.constraint import CheckConstraint, ForeignKeyConstraint
 from migrate.exceptions import InvalidOperationError, NotSupportedError, OfflineError
-from tests.sql.cases import case, render
+from tests.sql.cases import assert_sql, render
 
 
 def users(schema: str | None = None) -> sa.Table:
@@ -31,7 +31,7 @@ def users(schema: str | None = None) -> sa.Table:
 
 
 def test_three_attribute_alter_is_one_statement() -> None:
-    case(
+    assert_sql(
         lambda: users().c.name.alter(type=sa.Text, nullable=False, server_default="x"),
         postgresql=[
             "ALTER TABLE users ALTER COLUMN name TYPE TEXT, ALTER COLUMN name SET NOT NULL, "
@@ -50,19 +50,19 @@ def test_three_attribute_alter_is_one_statement() -> None:
     ],
 )
 def test_varchar_to_other_family_casts(new_type: sa.types.TypeEngine[object], sql: str) -> None:
-    case(
+    assert_sql(
         lambda: users("app").c.name.alter(type=new_type),
         postgresql=[f"ALTER TABLE app.users ALTER COLUMN name {sql};"],
     )
 
 
 def test_enum_to_text_and_back() -> None:
-    case(
+    assert_sql(
         lambda: users().c.mood.alter(type=sa.Text),
         postgresql=["ALTER TABLE users ALTER COLUMN mood TYPE TEXT USING mood::TEXT;"],
         mysql=["ALTER TABLE users CHANGE COLUMN mood mood TEXT;"],
     )
-    case(
+    assert_sql(
         lambda: users().c.name.alter(type=sa.Enum("a", "b", name="mood")),
         # the type exists (another column of the table uses it): no CREATE TYPE
         postgresql=["ALTER TABLE users ALTER COLUMN name TYPE mood USING name::mood;"],
@@ -74,7 +74,7 @@ def test_enum_to_text_and_back() -> None:
 
 
 def test_constant_default_is_a_temporary_server_default_not_an_update() -> None:
-    case(
+    assert_sql(
         lambda: sa.Column("n", sa.Integer, nullable=False, default=7).create(users()),
         postgresql=[
             "ALTER TABLE users ADD COLUMN n INTEGER DEFAULT 7 NOT NULL;",
@@ -93,7 +93,7 @@ def test_callable_default_cannot_be_rendered_offline_on_postgresql() -> None:
 
 
 def test_callable_default_without_populate_is_just_a_column() -> None:
-    case(
+    assert_sql(
         lambda: sa.Column("u", sa.Uuid, default=uuid.uuid4).create(users(), populate_default=False),
         postgresql=["ALTER TABLE users ADD COLUMN u UUID;"],
     )
@@ -109,7 +109,7 @@ def test_rename_constraints_renames_names_embedding_the_table() -> None:
         sa.Index("other_ix", t.c.parent_id)
         t.rename("people", rename_constraints=True)
 
-    case(
+    assert_sql(
         op,
         postgresql=[
             "ALTER TABLE app.users RENAME TO people;",
@@ -122,7 +122,7 @@ def test_rename_constraints_renames_names_embedding_the_table() -> None:
 
 
 def test_rename_without_rename_constraints_keeps_names() -> None:
-    case(
+    assert_sql(
         lambda: users().rename("people"),
         postgresql=["ALTER TABLE users RENAME TO people;"],
     )
@@ -137,7 +137,7 @@ def test_concurrently_index_create_and_drop() -> None:
             t.create_index("ix_name", "name", postgresql_concurrently=True)
             t.drop_index("ix_old", postgresql_concurrently=True)
 
-    case(
+    assert_sql(
         op,
         postgresql=[
             "CREATE INDEX CONCURRENTLY ix_name ON app.users (name);",
@@ -156,7 +156,7 @@ def test_not_valid_check_and_foreign_key_then_validate() -> None:
         ).create()
         CheckConstraint("name <> ''", table=t, name="ck_name").validate()
 
-    case(
+    assert_sql(
         op,
         postgresql=[
             "ALTER TABLE app.users ADD CONSTRAINT ck_name CHECK (name <> '') NOT VALID;",
@@ -174,7 +174,7 @@ def test_validate_is_postgresql_only() -> None:
 
 
 def test_safe_not_null() -> None:
-    case(
+    assert_sql(
         lambda: users("app").c.name.alter(nullable=False, postgresql_safe_not_null=True),
         postgresql=[
             "ALTER TABLE app.users ADD CONSTRAINT users_name_not_null "
@@ -191,7 +191,7 @@ def test_safe_not_null() -> None:
 
 
 def test_new_enum_column_creates_the_type_first() -> None:
-    case(
+    assert_sql(
         lambda: sa.Column("feel", sa.Enum("x", "y", name="feel", schema="app")).create(
             users("app")
         ),
@@ -204,14 +204,14 @@ def test_new_enum_column_creates_the_type_first() -> None:
 
 
 def test_enum_column_of_an_existing_type_creates_nothing() -> None:
-    case(
+    assert_sql(
         lambda: sa.Column("mood2", sa.Enum("a", "b", name="mood")).create(users()),
         postgresql=["ALTER TABLE users ADD COLUMN mood2 mood;"],
     )
 
 
 def test_more_enum_values_are_added_to_the_type() -> None:
-    case(
+    assert_sql(
         lambda: users().c.mood.alter(type=sa.Enum("z", "a", "c", "b", "d", name="mood")),
         postgresql=[
             "ALTER TYPE mood ADD VALUE 'z' BEFORE 'a';",
@@ -241,7 +241,7 @@ def test_algorithm_and_lock_on_every_operation() -> None:
         t.c.x.drop(**opts)
         t.rename("people", mysql_algorithm="INSTANT")
 
-    case(
+    assert_sql(
         op,
         mysql=[
             "ALTER TABLE users ADD COLUMN x INTEGER, ALGORITHM=INPLACE, LOCK=NONE;",
@@ -278,7 +278,7 @@ def test_algorithm_on_a_batch_and_on_index_statements() -> None:
             t.add_column(sa.Column("w", sa.Integer))
             t.create_index("ix_w", "w")
 
-    case(
+    assert_sql(
         op,
         mysql=[
             "ALTER TABLE users CHANGE COLUMN name name VARCHAR(40), ADD COLUMN w INTEGER, "
@@ -298,7 +298,7 @@ def test_rename_index_with_algorithm() -> None:
         ix = sa.Index("ix_name", t.c.name)
         ix.rename("ix_name2", mysql_lock="NONE")
 
-    case(
+    assert_sql(
         op,
         mysql=["ALTER TABLE users RENAME INDEX ix_name TO ix_name2, LOCK=NONE;"],
         postgresql=["ALTER INDEX ix_name RENAME TO ix_name2;"],

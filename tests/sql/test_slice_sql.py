@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 import migrate
 from migrate.changeset import to_sql
-from tests.sql.cases import case, render
+from tests.sql.cases import assert_sql, render
 
 
 def users(schema: str | None = None) -> sa.Table:
@@ -23,7 +23,7 @@ def users(schema: str | None = None) -> sa.Table:
 
 
 def test_add_nullable_column() -> None:
-    case(
+    assert_sql(
         lambda: sa.Column("email", sa.String(60)).create(users()),
         sqlite=["ALTER TABLE users ADD COLUMN email VARCHAR(60);"],
         postgresql=["ALTER TABLE users ADD COLUMN email VARCHAR(60);"],
@@ -32,7 +32,7 @@ def test_add_nullable_column() -> None:
 
 
 def test_add_column_with_constant_python_default() -> None:
-    case(
+    assert_sql(
         lambda: sa.Column("score", sa.Integer, nullable=False, default=7).create(users()),
         postgresql=[
             "ALTER TABLE users ADD COLUMN score INTEGER DEFAULT 7 NOT NULL;",
@@ -43,7 +43,7 @@ def test_add_column_with_constant_python_default() -> None:
             "ALTER TABLE users ALTER COLUMN score DROP DEFAULT;",
         ],
     )
-    case(
+    assert_sql(
         lambda: sa.Column("nick", sa.String(10), default="anon").create(users()),
         sqlite=[
             "ALTER TABLE users ADD COLUMN nick VARCHAR(10);",
@@ -57,7 +57,7 @@ def test_add_column_with_constant_python_default() -> None:
 
 
 def test_add_column_with_sql_expression_default() -> None:
-    case(
+    assert_sql(
         lambda: sa.Column(
             "label", sa.String(40), nullable=False, default=sa.func.upper(sa.text("name"))
         ).create(users()),
@@ -75,7 +75,7 @@ def test_add_column_with_sql_expression_default() -> None:
 
 
 def test_add_column_with_index() -> None:
-    case(
+    assert_sql(
         lambda: sa.Column("email", sa.String(60), index=True).create(
             users(), index_name="ix_email"
         ),
@@ -91,7 +91,7 @@ def test_add_column_with_index() -> None:
 
 
 def test_drop_column() -> None:
-    case(
+    assert_sql(
         lambda: users().c.name.drop(),
         sqlite=["ALTER TABLE users DROP COLUMN name;"],
         postgresql=["ALTER TABLE users DROP COLUMN name;"],
@@ -100,13 +100,13 @@ def test_drop_column() -> None:
 
 
 def test_rename_table_quotes_and_schemas() -> None:
-    case(
+    assert_sql(
         lambda: users().rename("order"),
         sqlite=['ALTER TABLE users RENAME TO "order";'],
         postgresql=['ALTER TABLE users RENAME TO "order";'],
         mysql=["ALTER TABLE users RENAME TO `order`;"],
     )
-    case(
+    assert_sql(
         lambda: users(schema="app").rename("people"),
         postgresql=["ALTER TABLE app.users RENAME TO people;"],
         mysql=["ALTER TABLE app.users RENAME TO app.people;"],
