@@ -104,6 +104,7 @@ def plan(
     *,
     batch: bool = False,
     options: Mapping[str, Any] | None = None,
+    validated: bool = False,
 ) -> Plan:
     """Validate ``ops`` against ``snap`` and ask the dialect's planner for steps.
 
@@ -112,8 +113,10 @@ def plan(
     ``options``: dialect options of the whole operation (``mysql_algorithm``,
     ``mysql_lock``); options of another dialect are ignored, like SQLAlchemy's dialect
     keywords.
+    ``validated``: :func:`needs` already validated these ops against this snapshot.
     """
-    validate(ops, snap)
+    if not validated:
+        validate(ops, snap)
     check_types_render(ops, caps)
     from migrate.changeset.databases import planner_for
 

@@ -86,7 +86,7 @@ def run(
         snap = introspect.snapshot_from_table(table, ref)
         if "sqlite_schema" in planner.needs(ops, caps, snap):
             snap = introspect.offline_sqlite_schema(snap)
-        p = planner.plan(ops, caps, snap, batch=batch, options=options)
+        p = planner.plan(ops, caps, snap, batch=batch, options=options, validated=True)
         if p.legacy_alter_table:
             _emit(state, RawSQL("PRAGMA legacy_alter_table=ON"))
         for step in [*p.steps, *p.after_commit]:
@@ -103,7 +103,7 @@ def run(
         snap = _snapshot(conn, ops, ref, reflected[1] if same and reflected else None)
         if "sqlite_schema" in planner.needs(ops, caps, snap):
             snap = introspect.with_sqlite_schema(conn, snap)
-        p = planner.plan(ops, caps, snap, batch=batch, options=options)
+        p = planner.plan(ops, caps, snap, batch=batch, options=options, validated=True)
         if caps.family == "mysql" and capabilities.galera(conn) is not None:
             from migrate.changeset import galera
 

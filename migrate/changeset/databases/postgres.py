@@ -36,7 +36,7 @@ from migrate.exceptions import NotSupportedError
 def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
     p = Plan()
     snap = common.batch_snapshot(snap, ops)
-    rt = render_table(snap)
+    rt = render_table(snap) if _uses_render_table(ops, snap) else _NO_RENDER_TABLE
     book = ConstraintBook(ops, caps, snap)
     for op in ops:
         changes = common.alter_changes(op, snap, caps) if isinstance(op, AlterColumnOp) else None
@@ -73,6 +73,36 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
             common.advance(snap, rt, op, changes)
     book.finish(p)
     return p
+
+
+class _NoRenderTable:
+    """Stands in for the render table when :func:`_uses_render_table` says no step of
+    the plan reads it; any use is a planner bug and fails loudly."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"render table not built for this plan (read {name!r})")
+
+
+_NO_RENDER_TABLE: Any = _NoRenderTable()
+
+
+def _uses_render_table(ops: Sequence[Op], snap: TableSnapshot) -> bool:
+    """Whether planning ``ops`` reads :func:`planner.render_table`'s copy (a full
+    ``Table.to_metadata`` copy, most of an offline operation's cost). Conservative: only
+    single operations whose steps are built from names are exempt."""
+    if len(ops) != 1:
+        return True  # common.advance keeps the render table in step between ops
+    match ops[0]:
+        case RenameTableOp() | ValidateConstraintOp():
+            return False
+        case AlterColumnOp(primary_key=pk):
+            return pk is not UNCHANGED  # only common.primary_key_steps reads it
+        case DropColumnOp():
+            # ConstraintBook.drop_column reads it only to re-create a composite index or
+            # primary key without the column
+            table = snap.table
+            return bool(table.indexes) or len(table.primary_key.columns) > 1
+    return True
 
 
 def rename_table(p: Plan, op: RenameTableOp, snap: TableSnapshot) -> None:
