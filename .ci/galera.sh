@@ -28,24 +28,9 @@ _galera_log() { echo "galera: $*" >&2; }
 
 _galera_port() { echo $((CHANGESET_GALERA_PORT_BASE + $1 * 10 + $2)); }
 
-_galera_port_open() {
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
-_galera_find() {
-    local name
-    for name in "$@"; do
-        if command -v "$name" >/dev/null 2>&1; then
-            command -v "$name"
-            return 0
-        fi
-        if [ -x "/usr/sbin/$name" ]; then
-            echo "/usr/sbin/$name"
-            return 0
-        fi
-    done
-    return 1
-}
+# _dbs_port_open and _dbs_find: the same helpers as the single-server script
+# shellcheck source=.ci/dbs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/dbs.sh"
 
 _galera_client() {
     local dir="$1" node="$2"
@@ -137,16 +122,16 @@ galera_urls() {
 
 galera_start() {
     if [ -n "${CHANGESET_GALERA_DIR:-}" ] && [ -d "$CHANGESET_GALERA_DIR" ] &&
-        _galera_port_open "$(_galera_port 0 1)"; then
+        _dbs_port_open "$(_galera_port 0 1)"; then
         _galera_log "already running from this shell (data in $CHANGESET_GALERA_DIR); galera_stop first"
         TEST_GALERA_URLS="$(galera_urls)"
         export TEST_GALERA_URLS
         return 0
     fi
     local install
-    if ! install="$(_galera_find mariadb-install-db mysql_install_db)" ||
-        ! _GALERA_MARIADBD="$(_galera_find mariadbd mysqld)" ||
-        ! _GALERA_CLIENT="$(_galera_find mariadb mysql)"; then
+    if ! install="$(_dbs_find mariadb-install-db mysql_install_db)" ||
+        ! _GALERA_MARIADBD="$(_dbs_find mariadbd mysqld)" ||
+        ! _GALERA_CLIENT="$(_dbs_find mariadb mysql)"; then
         _galera_log "ERROR: no MariaDB server found (need mariadb-install-db, mariadbd and mariadb)"
         return 1
     fi
@@ -162,7 +147,7 @@ galera_start() {
     for node in 1 2 3; do
         for kind in 0 1 2 3; do
             port="$(_galera_port "$kind" "$node")"
-            if _galera_port_open "$port"; then
+            if _dbs_port_open "$port"; then
                 _galera_log "ERROR: 127.0.0.1:$port is already in use (another cluster?" \
                     "galera_stop it, or set CHANGESET_GALERA_PORT_BASE)"
                 return 1

@@ -1,7 +1,7 @@
 """W1: SQLite, five changes to one table of N rows (3 indexes, a FK child).
 
 Rename a column, drop a column, change a type, set NOT NULL, add a UNIQUE. The floor is
-the hand-written 12-step rebuild of ``bench/sqlite_rebuild.py`` (one copy, indexes after
+a hand-written 12-step rebuild (one copy, indexes after
 the load, ``foreign_key_check`` of the two tables). Every tool starts from a fresh copy of
 the same database file, on an engine whose connections run ``PRAGMA foreign_keys=ON``
 (the setting a careful application uses); the floor switches it off itself.
