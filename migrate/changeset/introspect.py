@@ -104,15 +104,18 @@ def snapshot(
     enums: bool = False,
     needs: frozenset[str] = EVERYTHING,
     table: sa.Table | None = None,
+    names_only: bool = False,
 ) -> TableSnapshot:
     """Reflect ``ref`` on ``conn``; raise NoSuchTableError naming it if absent.
 
     ``needs``: what to read beyond columns and primary key (see :func:`reflection_needs`).
     ``table``: the table already reflected (by :func:`reflect`, with at least ``needs``)
     on ``conn`` in this transaction; not read again.
+    ``names_only``: the ops read only column names (see :func:`names_only`): one
+    catalog query instead of SQLAlchemy's reflection (:func:`column_names_table`).
     """
     if table is None:
-        table = reflect(conn, ref, needs=needs)
+        table = column_names_table(conn, ref) if names_only else reflect(conn, ref, needs=needs)
     has_rows = None
     if want_rows:
         has_rows = (
@@ -178,6 +181,91 @@ def reflection_needs(ops: Sequence[Any]) -> frozenset[str]:
         else:
             return EVERYTHING
     return frozenset(found)
+
+
+def names_only(ops: Sequence[Any], dialect_name: str) -> bool:
+    """Whether planning ``ops`` on this dialect reads nothing of the table but its column
+    names and primary key flags (then :func:`column_names_table` is all the reflection).
+
+    PostgreSQL and SQLite: adding a plain column (see :func:`reflection_needs`; on
+    SQLite one its native ``ADD COLUMN`` takes) and a pure column rename. MySQL/MariaDB
+    restate the whole reflected column on a rename, and its reflection is one
+    ``SHOW CREATE TABLE`` anyway.
+    """
+    from migrate.changeset.databases.sqlite import native_add_column
+    from migrate.changeset.ops import AddColumnOp, AlterColumnOp
+
+    if dialect_name not in ("postgresql", "sqlite"):
+        return False
+    for op in ops:
+        if isinstance(op, AddColumnOp):
+            col = op.column
+            if col.primary_key or col.unique or col.index or col.foreign_keys or col.constraints:
+                return False
+            if dialect_name == "sqlite" and not native_add_column(col):
+                return False  # a rebuild reads the whole stored schema
+        elif not (isinstance(op, AlterColumnOp) and set(op.changes()) <= {"name"}):
+            return False
+    return True
+
+
+#: one catalog query: the table's kind, then per column its name, NOT NULL and primary
+#: key flags (no column rows for a table without columns; no row at all: no table)
+_PG_COLUMN_NAMES = sa.text(
+    "SELECT c.relkind, a.attname, a.attnotnull, "
+    "coalesce(a.attnum = ANY (i.indkey), false) "
+    "FROM pg_catalog.pg_class c "
+    "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "
+    "AND NOT a.attisdropped "
+    "LEFT JOIN pg_catalog.pg_index i ON i.indrelid = c.oid AND i.indisprimary "
+    "WHERE c.oid = to_regclass(:t) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') "
+    "ORDER BY a.attnum"
+)
+
+
+def column_names_table(conn: sa.Connection, ref: TableRef) -> sa.Table:
+    """``ref`` with its columns' names, nullability and primary key flags only, from one
+    catalog query (PostgreSQL ``pg_attribute``, SQLite ``PRAGMA table_xinfo``).
+
+    The columns' types are ``NullType``: rendering one fails loudly, so a planner that
+    reads more than :func:`names_only` allows cannot emit wrong SQL. NoSuchTableError
+    naming the table if it does not exist.
+    """
+    prep = conn.dialect.identifier_preparer
+    qualified = prep.quote(ref.name)
+    if ref.schema:
+        qualified = f"{prep.quote_schema(ref.schema)}.{qualified}"
+    columns: list[tuple[str, bool, bool]] = []
+    if conn.dialect.name == "postgresql":
+        rows = conn.execute(_PG_COLUMN_NAMES, {"t": qualified}).all()
+        columns = [(name, notnull, pk) for _, name, notnull, pk in rows if name is not None]
+        found = bool(rows)
+    else:
+        pragma = "table_xinfo" if sqlite3_version() >= (3, 26) else "table_info"
+        schema = f"{prep.quote_schema(ref.schema)}." if ref.schema else ""
+        rows = conn.exec_driver_sql(f"PRAGMA {schema}{pragma}({prep.quote(ref.name)})").all()
+        columns = [(r[1], bool(r[3]), bool(r[5])) for r in rows if len(r) < 7 or r[6] != 1]
+        found = bool(rows)
+    if not found:
+        where = f" in schema {ref.schema!r}" if ref.schema else ""
+        raise NoSuchTableError(
+            f"Table {ref.name!r} does not exist{where}; create it first or check the name"
+        )
+    return sa.Table(
+        ref.name,
+        sa.MetaData(),
+        *[
+            sa.Column(name, sa.types.NULLTYPE, nullable=not notnull, primary_key=pk)
+            for name, notnull, pk in columns
+        ],
+        schema=ref.schema,
+    )
+
+
+def sqlite3_version() -> tuple[int, ...]:
+    import sqlite3
+
+    return tuple(sqlite3.sqlite_version_info)
 
 
 def wants_rows(ops: Sequence[Any]) -> bool:

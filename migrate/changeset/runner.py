@@ -135,6 +135,7 @@ def _snapshot(
         enums=introspect.wants_enums(ops),
         needs=introspect.reflection_needs(ops),
         table=reflected,
+        names_only=introspect.names_only(ops, conn.dialect.name),
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from migrate.changeset import _tables, binding, ddl, runner
+from migrate.changeset import _tables, binding, ddl, introspect, runner
 from migrate.changeset.binding import Bindable
 from migrate.changeset.delta import ColumnDelta
 from migrate.changeset.ops import (
@@ -182,12 +182,14 @@ def alter_column(
         bind = binding.resolve(
             connection=connection, engine=engine, what=f"reflecting table {table!r}"
         )
-        meta = metadata if metadata is not None else binding.MetaData(bind=bind)
         source = bind.connection() if isinstance(bind, sa.orm.Session) else bind
-        table = sa.Table(table, meta, autoload_with=source, extend_existing=True)
-        if metadata is None and isinstance(source, sa.Connection):
-            # purely reflected on the connection the change runs on: not read twice
-            reflected = (source, table)
+        if metadata is not None:  # the caller's MetaData gets the whole table
+            table = sa.Table(table, metadata, autoload_with=source, extend_existing=True)
+        else:
+            table = _reflect_for_alter(source, table, changes, binding.MetaData(bind=bind))
+            if isinstance(source, sa.Connection):
+                # reflected on the connection the change runs on: not read twice
+                reflected = (source, table)
     if table is None and isinstance(column, sa.Column):
         attached = getattr(column, "table", None)
         table = attached if isinstance(attached, sa.Table) else None
@@ -213,6 +215,20 @@ def alter_column(
     delta.alter_metadata = True
     delta.result_column = original
     return delta
+
+
+def _reflect_for_alter(
+    source: sa.Engine | sa.Connection, name: str, changes: Any, meta: sa.MetaData
+) -> sa.Table:
+    """Table ``name`` as ``alter_column`` by table name needs it, into ``meta``: columns
+    and primary key, plus indexes and constraints only when the primary key changes
+    (planning reads them then): not SQLAlchemy's full autoload, which reads everything."""
+    needs = introspect.EVERYTHING if "primary_key" in changes else frozenset()
+    ref = TableRef(name)
+    if isinstance(source, sa.Connection):
+        return introspect.reflect(source, ref, needs=needs, metadata=meta)
+    with source.connect() as conn:
+        return introspect.reflect(conn, ref, needs=needs, metadata=meta)
 
 
 # ---- Column methods ----------------------------------------------------------------------

@@ -1,0 +1,190 @@
+"""Reflection proportional to the operation (issue: per-operation fixed cost, bench W2/W6).
+
+Adding a plain column and renaming a column read only the table's column names: one
+catalog query on PostgreSQL (``pg_attribute``) and SQLite (``PRAGMA table_xinfo``), not
+SQLAlchemy's reflection. ``alter_column`` by table name reflects columns and primary key,
+not the whole table. Every check of SPEC §7 still holds on that one read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+import migrate.changeset  # noqa: F401  (installs the methods)
+from migrate.changeset import alter_column, alter_table
+from migrate.exceptions import (
+    DuplicateObjectError,
+    InvalidOperationError,
+    NoSuchColumnError,
+    NoSuchTableError,
+)
+from tests.support import column_names, columns, rows, schema_state
+
+pytestmark = pytest.mark.backends("sqlite", "postgresql")
+
+#: statements that only read (catalog queries, row probes); the rest change something
+_READS = ("SELECT", "PRAGMA", "WITH", "SHOW")
+
+
+def reads(sql: list[str]) -> list[str]:
+    return [s for s in sql if s.lstrip().upper().startswith(_READS)]
+
+
+def changes(sql: list[str]) -> list[str]:
+    return [s for s in sql if s.lstrip().upper().startswith(("ALTER", "UPDATE", "CREATE"))]
+
+
+def _items(engine: sa.Engine, name: str = "items", schema: str | None = None) -> sa.Table:
+    t = sa.Table(
+        name,
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("Label", sa.String(20)),
+        schema=schema,
+    )
+    t.create(engine)
+    with engine.begin() as c:
+        c.execute(t.insert(), [{"id": 1, "Label": "a"}, {"id": 2, "Label": None}])
+    return t
+
+
+def test_add_column_reads_column_names_once(engine: sa.Engine, capture: Any) -> None:
+    t = _items(engine)
+    with capture(engine) as sql:
+        sa.Column("qty", sa.Integer, nullable=False, server_default="7").create(t, engine=engine)
+    assert len(reads(sql)) == 1, reads(sql)
+    assert column_names(engine, "items") == ["id", "Label", "qty"]
+    assert columns(engine, "items")["qty"]["nullable"] is False
+    assert rows(engine, "items") == [(1, "a", 7), (2, None, 7)]
+
+
+@pytest.mark.backends("postgresql")
+def test_populate_default_reads_column_names_once(engine: sa.Engine, capture: Any) -> None:
+    """Bench W2: ADD ... DEFAULT 7 NOT NULL, DROP DEFAULT after one catalog query."""
+    t = _items(engine)
+    with capture(engine) as sql:
+        sa.Column("qty", sa.Integer, nullable=False, default=7).create(t, engine=engine)
+    assert len(reads(sql)) == 1, reads(sql)
+    assert len(changes(sql)) == 2, changes(sql)
+    assert columns(engine, "items")["qty"]["default"] is None
+    assert column_names(engine, "items") == ["id", "Label", "qty"]
+    assert columns(engine, "items")["qty"]["nullable"] is False
+    assert rows(engine, "items") == [(1, "a", 7), (2, None, 7)]
+
+
+def test_rename_and_add_in_a_batch_by_name_read_once(engine: sa.Engine, capture: Any) -> None:
+    _items(engine)
+    with engine.begin() as conn, capture(conn) as sql:
+        with alter_table("items", connection=conn) as b:
+            b.add_column(sa.Column("note", sa.String(10)))
+            b.rename_column("Label", "title")
+    assert len(reads(sql)) == 1, reads(sql)
+    assert len(changes(sql)) == 2
+    assert column_names(engine, "items") == ["id", "title", "note"]
+    assert rows(engine, "items") == [(1, "a", None), (2, None, None)]
+
+
+def test_not_null_without_default_still_checks_rows_first(engine: sa.Engine, capture: Any) -> None:
+    t = _items(engine)
+    before = schema_state(engine)
+    with capture(engine) as sql, pytest.raises(InvalidOperationError, match="non-empty"):
+        sa.Column("qty", sa.Integer, nullable=False).create(t, engine=engine)
+    assert not changes(sql)
+    assert schema_state(engine) == before
+    assert rows(engine, "items") == [(1, "a"), (2, None)]
+
+
+def _rename_column_the_database_lacks(t: sa.Table, e: sa.Engine) -> None:
+    t.append_column(sa.Column("nope", sa.Integer))  # the Table says more than the database
+    t.c.nope.alter(name="x", engine=e)
+
+
+@pytest.mark.parametrize(
+    ("op", "error", "match"),
+    [
+        (
+            lambda t, e: sa.Column("Label", sa.Integer).create(t, engine=e),
+            DuplicateObjectError,
+            "Label",
+        ),
+        (lambda t, e: t.c.Label.alter(name="ID", engine=e), DuplicateObjectError, "ID"),
+        (_rename_column_the_database_lacks, NoSuchColumnError, "nope"),
+    ],
+    ids=["duplicate-add", "rename-onto-existing", "rename-missing"],
+)
+def test_bad_input_is_refused_from_the_one_read(
+    engine: sa.Engine, capture: Any, op: Any, error: type[Exception], match: str
+) -> None:
+    t = _items(engine)
+    before = schema_state(engine)
+    with capture(engine) as sql, pytest.raises(error, match=match):
+        op(t, engine)
+    assert not changes(sql)
+    assert len(reads(sql)) == 1
+    assert schema_state(engine) == before
+    assert rows(engine, "items") == [(1, "a"), (2, None)]
+
+
+def test_missing_table_is_named(engine: sa.Engine) -> None:
+    ghost = sa.Table("ghost", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True))
+    with pytest.raises(NoSuchTableError, match="ghost"):
+        sa.Column("x", sa.Integer).create(ghost, engine=engine)
+    with pytest.raises(NoSuchTableError, match="ghost"):
+        with alter_table("ghost", engine=engine) as b:
+            b.rename_column("id", "key")
+    assert "ghost" not in sa.inspect(engine).get_table_names()
+
+
+def test_second_schema_and_hostile_table_name(
+    engine: sa.Engine, other_schema: str, capture: Any
+) -> None:
+    t = _items(engine, 'odd "name".x', schema=other_schema)
+    with capture(engine) as sql:
+        sa.Column("n", sa.Integer, server_default="3").create(t, engine=engine)
+        t.c.n.alter(name="m", engine=engine)
+    assert len(reads(sql)) == 2, reads(sql)
+    cols = columns(engine, 'odd "name".x', schema=other_schema)
+    assert list(cols) == ["id", "Label", "m"]
+    with engine.connect() as c:
+        assert c.execute(sa.select(t.c.id, t.c.m).order_by(t.c.id)).all() == [(1, 3), (2, 3)]
+
+
+@pytest.mark.backends("postgresql")
+def test_dropped_column_names_are_free_again(engine: sa.Engine) -> None:
+    t = _items(engine)
+    with engine.begin() as c:
+        c.exec_driver_sql('ALTER TABLE items DROP COLUMN "Label"')  # attisdropped in pg
+    sa.Column("Label", sa.Integer, server_default="5").create(t, engine=engine)
+    assert column_names(engine, "items") == ["id", "Label"]
+    assert rows(engine, "items") == [(1, 5), (2, 5)]
+
+
+@pytest.mark.backends("sqlite")
+def test_sqlite_generated_column_counts_as_a_column(engine: sa.Engine) -> None:
+    with engine.begin() as c:
+        c.exec_driver_sql("CREATE TABLE g (id INTEGER PRIMARY KEY, a INT, b INT AS (a * 2))")
+        c.exec_driver_sql("INSERT INTO g (id, a) VALUES (1, 4)")
+    t = sa.Table("g", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True))
+    with pytest.raises(DuplicateObjectError, match="'b'"):
+        sa.Column("b", sa.Integer).create(t, engine=engine)
+    with engine.connect() as c:
+        assert c.exec_driver_sql("SELECT id, a, b FROM g").all() == [(1, 4, 8)]
+
+
+def test_alter_by_table_name_reads_less_than_a_full_autoload(
+    engine: sa.Engine, capture: Any
+) -> None:
+    _items(engine)
+    with engine.connect() as conn, capture(conn) as full:
+        sa.Table("items", sa.MetaData(), autoload_with=conn)
+    with engine.begin() as conn, capture(conn) as sql:
+        delta = alter_column("Label", table="items", connection=conn, name="title")
+    assert 1 <= len(reads(sql)) < len(reads(full)), (reads(sql), reads(full))
+    # the returned delta describes the reflected column fully
+    assert isinstance(delta.result_column.type, sa.String)
+    assert delta.result_column.name == "title"
+    assert column_names(engine, "items") == ["id", "title"]
+    assert rows(engine, "items") == [(1, "a"), (2, None)]
