@@ -368,11 +368,19 @@ def render_table(snap: TableSnapshot) -> sa.Table:
     return snap.table.to_metadata(sa.MetaData())
 
 
-def column_for_render(column: sa.Column[Any], table: sa.Table, **changes: Any) -> sa.Column[Any]:
-    """A copy of ``column`` attached to ``table`` (a render copy), with ``changes`` applied."""
+def column_for_render(
+    column: sa.Column[Any], table: sa.Table | None, **changes: Any
+) -> sa.Column[Any]:
+    """A copy of ``column`` attached to ``table`` (a render copy), with ``changes`` applied.
+
+    ``table`` None: a detached copy, for a column whose DDL reads nothing of its table
+    (not part of the primary key: see ``postgres._light_plan``).
+    """
     copy = column._copy()
     for key, value in changes.items():
         setattr(copy, key, value)
+    if table is None:
+        return copy
     if copy.name in table.c:
         table._columns.remove(table.c[copy.name])  # render copy only, never a caller's table
     table.append_column(copy)

@@ -33,13 +33,14 @@ from migrate.changeset.planner import (
 from migrate.exceptions import InvalidOperationError, NotSupportedError
 
 
-def add_column(p: Plan, op: AddColumnOp, caps: Capabilities, rt: sa.Table) -> None:
+def add_column(p: Plan, op: AddColumnOp, caps: Capabilities, rt: sa.Table | None) -> None:
     """ADD COLUMN, filling existing rows from a Python default without a table rewrite.
 
     A constant (or once-evaluated callable) default is added as a temporary server
     DEFAULT and dropped right after (catalog-only on PostgreSQL 11+, instant on MySQL 8 /
     MariaDB 10.3+); a SQL expression default is added nullable, filled by one UPDATE,
-    then made NOT NULL if asked.
+    then made NOT NULL if asked. ``rt`` None: the column is rendered detached (a light
+    plan, see ``postgres._light_plan``; never with a SQL expression default).
     """
     col = op.column
     # A column not declared primary key is never rendered AUTO_INCREMENT/SERIAL, even
@@ -55,6 +56,7 @@ def add_column(p: Plan, op: AddColumnOp, caps: Capabilities, rt: sa.Table) -> No
         p.steps.append(ddl.AddColumn(op.table, render))
         p.steps.append(ddl.AlterColumnDefault(op.table, render, None))
     elif kind == "sql":
+        assert rt is not None, "the UPDATE backfill reads the render table"
         render = column_for_render(col, rt, nullable=True, **auto)
         p.steps.append(ddl.AddColumn(op.table, render))
         p.steps.append(backfill(rt, col.name, value, kind))
@@ -176,6 +178,11 @@ def alter_changes(op: AlterColumnOp, snap: TableSnapshot, caps: Capabilities) ->
     """
     col = snap.column(op.column_name)
     assert col is not None, "validate() checks the column exists"
+    return column_changes(op, col, caps)
+
+
+def column_changes(op: AlterColumnOp, col: sa.Column[Any], caps: Capabilities) -> dict[str, Any]:
+    """:func:`alter_changes` against ``col``, the column as it is now."""
     out: dict[str, Any] = {}
     if op.name is not UNCHANGED and op.name != col.name:
         out["name"] = op.name
@@ -282,3 +289,51 @@ def advance(
                     _tables.alter_column(table, fresh, changes)
                     # a render copy keeps no alias for the old name: a later op may reuse it
                     _tables.forget_alias(table, current.key)
+
+
+class ColumnList:
+    """The columns of a table as a batch's earlier ops leave them, without a Table copy.
+
+    For light plans (``postgres._light_plan``: only plain column changes), which read
+    nothing of the table but its columns. Lookups and changes follow
+    :meth:`TableSnapshot.column <migrate.changeset.introspect.TableSnapshot.column>` and
+    :func:`advance` on a copy exactly; the snapshot's own Column objects are never
+    changed (an altered column is replaced by a changed copy).
+    """
+
+    def __init__(self, table: sa.Table) -> None:
+        self.columns: list[sa.Column[Any]] = list(table.columns)
+
+    def column(self, name: str) -> sa.Column[Any] | None:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        lower = name.lower()
+        for col in self.columns:
+            if col.name.lower() == lower:
+                return col
+        return None
+
+    def _position(self, match: Any) -> int | None:
+        return next((i for i, c in enumerate(self.columns) if match(c)), None)
+
+    def advance(self, op: Op, changes: dict[str, Any] | None) -> None:
+        match op:
+            case AddColumnOp():
+                # as Table.append_column(replace_existing=True): same key, same place
+                at = self._position(lambda c: c.key == op.column.key)
+                if at is None:
+                    self.columns.append(op.column)
+                else:
+                    self.columns[at] = op.column
+            case DropColumnOp():
+                at = self._position(lambda c: c.name == op.column_name)
+                if at is not None:
+                    del self.columns[at]
+            case AlterColumnOp() if changes:
+                lower = op.column_name.lower()
+                at = self._position(lambda c: c.name.lower() == lower)
+                if at is not None:
+                    fresh = self.columns[at]._copy()
+                    _tables.alter_column(None, fresh, changes)
+                    self.columns[at] = fresh

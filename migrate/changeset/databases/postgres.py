@@ -35,18 +35,30 @@ from migrate.exceptions import NotSupportedError
 
 def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
     p = Plan()
-    snap = common.batch_snapshot(snap, ops)
-    rt = render_table(snap) if _uses_render_table(ops, snap) else _NO_RENDER_TABLE
+    light = _light_plan(ops, snap)
+    columns: common.ColumnList | None = None
+    rt: Any = _NO_RENDER_TABLE
+    if light:
+        columns = common.ColumnList(snap.table)
+    else:
+        snap = common.batch_snapshot(snap, ops)
+        if _uses_render_table(ops, snap):
+            rt = render_table(snap)
     book = ConstraintBook(ops, caps, snap)
     for op in ops:
-        changes = common.alter_changes(op, snap, caps) if isinstance(op, AlterColumnOp) else None
+        changes = None
+        col: sa.Column[Any] | None = None
+        if isinstance(op, AlterColumnOp):
+            col = columns.column(op.column_name) if columns else snap.column(op.column_name)
+            assert col is not None, "validate() checks the column exists"
+            changes = common.column_changes(op, col, caps)
         match op:
             case AddColumnOp():
                 create_enum_types(p, op.column.type, snap)
                 if op.populate_default and volatile_default(op.column):
                     add_column_backfill(p, op, caps, snap, rt)
                 else:
-                    common.add_column(p, op, caps, rt)
+                    common.add_column(p, op, caps, None if light else rt)
             case DropColumnOp():
                 book.drop_column(p, op, rt)
             case RenameTableOp():
@@ -66,18 +78,23 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
             case RenameIndexOp():
                 book.rename_index(p, op, rt)
             case AlterColumnOp():
-                alter_column(p, op, caps, snap, rt)
+                assert col is not None and changes is not None
+                alter_column(p, op, caps, snap, rt, col, changes)
             case _:
                 raise NotSupportedError(f"{type(op).__name__} is not supported on PostgreSQL yet")
         if len(ops) > 1:
-            common.advance(snap, rt, op, changes)
+            if columns is not None:
+                columns.advance(op, changes)
+            else:
+                common.advance(snap, rt, op, changes)
     book.finish(p)
     return p
 
 
 class _NoRenderTable:
-    """Stands in for the render table when :func:`_uses_render_table` says no step of
-    the plan reads it; any use is a planner bug and fails loudly."""
+    """Stands in for the render table when no step of the plan reads it (see
+    :func:`_light_plan` and :func:`_uses_render_table`); any use is a planner bug and
+    fails loudly."""
 
     def __getattr__(self, name: str) -> Any:
         raise AssertionError(f"render table not built for this plan (read {name!r})")
@@ -86,10 +103,60 @@ class _NoRenderTable:
 _NO_RENDER_TABLE: Any = _NoRenderTable()
 
 
+def _light_plan(ops: Sequence[Op], snap: TableSnapshot) -> bool:
+    """Whether ``ops`` are plain column changes, planned without any Table copy.
+
+    A copy (``Table.to_metadata``, for the batch's snapshot and for the render table)
+    costs more than the rest of an operation together (bench W5). Plain changes read
+    only the columns as earlier ops of the batch leave them (a
+    :class:`~common.ColumnList`): adding a column that is not part of the primary key
+    and brings no constraint, index, schema type (Enum, Boolean) or default computed
+    per row or by SQL; altering a column but not its primary key flag or to an Enum;
+    dropping a column that is in no index and not in the primary key. Their steps are
+    built from names and detached column copies, whose DDL is the same as attached
+    (a column outside the primary key renders without looking at its table).
+    """
+    table = snap.table
+    keyed = {c.name.lower() for c in table.primary_key.columns}
+    keyed |= {c.name.lower() for index in table.indexes for c in index.columns}
+    for op in ops:
+        match op:
+            case AddColumnOp():
+                if not _plain_new_column(op):
+                    return False
+            case AlterColumnOp():
+                if op.primary_key is not UNCHANGED or isinstance(op.type, sa.Enum):
+                    return False
+            case DropColumnOp():
+                if op.column_name.lower() in keyed:
+                    return False
+            case _:
+                return False
+    return True
+
+
+def _plain_new_column(op: AddColumnOp) -> bool:
+    col = op.column
+    if (
+        col.primary_key
+        or col.foreign_keys
+        or col.constraints
+        or col.unique
+        or col.index
+        or col.computed is not None
+        or isinstance(col.type, sa.types.SchemaType)
+    ):
+        return False
+    if op.populate_default:
+        kind, _ = planner.python_default_value(col)
+        return kind != "sql" and not volatile_default(col)
+    return True
+
+
 def _uses_render_table(ops: Sequence[Op], snap: TableSnapshot) -> bool:
-    """Whether planning ``ops`` reads :func:`planner.render_table`'s copy (a full
-    ``Table.to_metadata`` copy, most of an offline operation's cost). Conservative: only
-    single operations whose steps are built from names are exempt."""
+    """Whether planning ``ops`` (not a light plan) reads :func:`planner.render_table`'s
+    copy. Conservative: only single operations whose steps are built from names are
+    exempt."""
     if len(ops) != 1:
         return True  # common.advance keeps the render table in step between ops
     match ops[0]:
@@ -262,7 +329,13 @@ def enum_add_values(p: Plan, op: AlterColumnOp, col: sa.Column[Any], new: sa.Enu
 
 
 def alter_column(
-    p: Plan, op: AlterColumnOp, caps: Capabilities, snap: TableSnapshot, rt: sa.Table
+    p: Plan,
+    op: AlterColumnOp,
+    caps: Capabilities,
+    snap: TableSnapshot,
+    rt: sa.Table,
+    col: sa.Column[Any],
+    ch: dict[str, Any],
 ) -> None:
     """All attribute changes of one column in ONE ``ALTER TABLE``; a rename after it.
 
@@ -270,14 +343,13 @@ def alter_column(
     ``USING "c"::newtype`` (or the caller's ``postgresql_using=``); a server default that
     would block the cast is dropped before the ``TYPE`` clause and restored, cast, after.
     Primary key changes drop and re-add the table's primary key constraint (same name).
+    ``col``: the column as it is now; ``ch``: ``common.column_changes(op, col, caps)``.
     """
-    col = snap.column(op.column_name)
-    assert col is not None
     if isinstance(op.type, sa.Enum) and enum_add_values(p, op, col, op.type):
         op = dataclasses.replace(op, type=UNCHANGED)
+        ch = common.column_changes(op, col, caps)
     elif op.type is not UNCHANGED:
         create_enum_types(p, op.type, snap)
-    ch = common.alter_changes(op, snap, caps)
     options = dict(op.dialect_options)
     using = options.get("postgresql_using")
     safe_not_null = bool(options.get("postgresql_safe_not_null")) and ch.get("nullable") is False
