@@ -17,6 +17,7 @@ from typing import Any, TextIO
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.ddl import ExecutableDDLElement
 
 from migrate.changeset import capabilities, introspect, planner
 from migrate.changeset.binding import Bindable
@@ -468,6 +469,10 @@ def _render(step: Step, dialect: Dialect, *, literal: bool = True) -> str:
             "a server_default or a SQL expression default, or populate_default=False"
         )
     kw = {"literal_binds": True} if literal else {}
+    if isinstance(step, ExecutableDDLElement):
+        # what step.compile() does for a DDL element, minus its per-call set-up (W5)
+        compiler = dialect.ddl_compiler(dialect, None)  # type: ignore[arg-type]
+        return str(compiler.process(step, **kw)).strip()
     assert isinstance(step, sa.sql.ClauseElement)
     return str(step.compile(dialect=dialect, compile_kwargs=kw)).strip()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -62,6 +62,10 @@ def add_column(p: Plan, op: AddColumnOp, caps: Capabilities, rt: sa.Table | None
         p.steps.append(backfill(rt, col.name, value, kind))
         if not col.nullable:
             p.steps.append(set_not_null(op, caps, col, rt))
+    elif rt is None:
+        # a light plan: a column outside the primary key renders the same without a
+        # copy (``autoincrement`` only matters for primary key columns)
+        p.steps.append(ddl.AddColumn(op.table, col))
     else:
         render = column_for_render(col, rt, **auto)
         p.steps.append(ddl.AddColumn(op.table, render))
@@ -298,24 +302,26 @@ class ColumnList:
     nothing of the table but its columns. Lookups and changes follow
     :meth:`TableSnapshot.column <migrate.changeset.introspect.TableSnapshot.column>` and
     :func:`advance` on a copy exactly; the snapshot's own Column objects are never
-    changed (an altered column is replaced by a changed copy).
+    changed: an altered column becomes a changed copy, made when it is looked up again.
     """
 
     def __init__(self, table: sa.Table) -> None:
-        self.columns: list[sa.Column[Any]] = list(table.columns)
+        self.entries: list[sa.Column[Any] | _Altered] = list(table.columns)
 
     def column(self, name: str) -> sa.Column[Any] | None:
-        for col in self.columns:
-            if col.name == name:
-                return col
         lower = name.lower()
-        for col in self.columns:
-            if col.name.lower() == lower:
-                return col
-        return None
+        at = self._position(lambda c: c.name == name)
+        if at is None:
+            at = self._position(lambda c: c.name.lower() == lower)
+        if at is None:
+            return None
+        entry = self.entries[at]
+        if isinstance(entry, _Altered):
+            entry = self.entries[at] = entry.column()
+        return entry
 
-    def _position(self, match: Any) -> int | None:
-        return next((i for i, c in enumerate(self.columns) if match(c)), None)
+    def _position(self, match: Callable[[Any], bool]) -> int | None:
+        return next((i for i, c in enumerate(self.entries) if match(c)), None)
 
     def advance(self, op: Op, changes: dict[str, Any] | None) -> None:
         match op:
@@ -323,17 +329,43 @@ class ColumnList:
                 # as Table.append_column(replace_existing=True): same key, same place
                 at = self._position(lambda c: c.key == op.column.key)
                 if at is None:
-                    self.columns.append(op.column)
+                    self.entries.append(op.column)
                 else:
-                    self.columns[at] = op.column
+                    self.entries[at] = op.column
             case DropColumnOp():
                 at = self._position(lambda c: c.name == op.column_name)
                 if at is not None:
-                    del self.columns[at]
+                    del self.entries[at]
             case AlterColumnOp() if changes:
                 lower = op.column_name.lower()
                 at = self._position(lambda c: c.name.lower() == lower)
                 if at is not None:
-                    fresh = self.columns[at]._copy()
-                    _tables.alter_column(None, fresh, changes)
-                    self.columns[at] = fresh
+                    entry = self.entries[at]
+                    if isinstance(entry, _Altered):
+                        self.entries[at] = _Altered(entry.base, [*entry.changes, changes])
+                    else:
+                        self.entries[at] = _Altered(entry, [changes])
+
+
+class _Altered:
+    """A column and the alter changes made to it so far, applied (to copies, as
+    :func:`advance` does) only when the column is looked up again."""
+
+    def __init__(self, base: sa.Column[Any], changes: list[dict[str, Any]]) -> None:
+        self.base = base
+        self.changes = changes
+        # the name and key _tables.alter_column will give it
+        name, key = base.name, base.key
+        for ch in changes:
+            new = ch.get("name")
+            if new is not None and new != name:
+                key = new if key == name else key
+                name = new
+        self.name, self.key = name, key
+
+    def column(self) -> sa.Column[Any]:
+        column = self.base
+        for ch in self.changes:
+            column = column._copy()
+            _tables.alter_column(None, column, ch)
+        return column

@@ -39,17 +39,19 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
     columns: common.ColumnList | None = None
     rt: Any = _NO_RENDER_TABLE
     if light:
-        columns = common.ColumnList(snap.table)
+        if len(ops) > 1:
+            columns = common.ColumnList(snap.table)
     else:
         snap = common.batch_snapshot(snap, ops)
         if _uses_render_table(ops, snap):
             rt = render_table(snap)
-    book = ConstraintBook(ops, caps, snap)
+    # a light plan drops only columns no constraint needs re-created for: no book
+    book = _NO_BOOK if light else ConstraintBook(ops, caps, snap)
     for op in ops:
         changes = None
         col: sa.Column[Any] | None = None
         if isinstance(op, AlterColumnOp):
-            col = columns.column(op.column_name) if columns else snap.column(op.column_name)
+            col = (columns or snap).column(op.column_name)
             assert col is not None, "validate() checks the column exists"
             changes = common.column_changes(op, col, caps)
         match op:
@@ -59,6 +61,8 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
                     add_column_backfill(p, op, caps, snap, rt)
                 else:
                     common.add_column(p, op, caps, None if light else rt)
+            case DropColumnOp() if light:
+                common.drop_column(p, op, rt)
             case DropColumnOp():
                 book.drop_column(p, op, rt)
             case RenameTableOp():
@@ -87,20 +91,25 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
                 columns.advance(op, changes)
             else:
                 common.advance(snap, rt, op, changes)
-    book.finish(p)
+    if not light:
+        book.finish(p)
     return p
 
 
-class _NoRenderTable:
-    """Stands in for the render table when no step of the plan reads it (see
-    :func:`_light_plan` and :func:`_uses_render_table`); any use is a planner bug and
-    fails loudly."""
+class _NotBuilt:
+    """Stands in for the render table (or the constraint book) when no step of the
+    plan reads it (see :func:`_light_plan` and :func:`_uses_render_table`); any use is
+    a planner bug and fails loudly."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
 
     def __getattr__(self, name: str) -> Any:
-        raise AssertionError(f"render table not built for this plan (read {name!r})")
+        raise AssertionError(f"{self.what} not built for this plan (read {name!r})")
 
 
-_NO_RENDER_TABLE: Any = _NoRenderTable()
+_NO_RENDER_TABLE: Any = _NotBuilt("render table")
+_NO_BOOK: Any = _NotBuilt("constraint book")
 
 
 def _light_plan(ops: Sequence[Op], snap: TableSnapshot) -> bool:
