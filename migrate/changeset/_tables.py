@@ -44,7 +44,12 @@ def remove_column(table: sa.Table, name: str) -> sa.Column[Any] | None:
     for fk in list(table.foreign_keys):
         if fk.parent is col:
             table.foreign_keys.discard(fk)
-    table._columns.remove(col)
+    coll: Any = table._columns
+    coll.remove(col)
+    # old keys of earlier renames: nothing resolves to a dropped column
+    index = coll._index
+    for key in [k for k, entry in index.items() if entry[1] is col]:
+        del index[key]
     return col
 
 
