@@ -215,11 +215,13 @@ def _clause_columns(step: Step, caps: Capabilities) -> tuple[str | None, str | N
         case ddl.AlterColumnNullable():
             return None, step.column_name
         case ddl.ModifyColumn():
-            return None, step.old_name
+            # CHANGE COLUMN a b: a later clause on b needs the next statement
+            new = step.column.name
+            return (new if new.lower() != step.old_name.lower() else None), step.old_name
         case ddl.DropConstraintByName():
             return None, None
         case ddl.RenameColumn() if caps.family == "mysql":
-            return None, step.old_name
+            return step.new_name, step.old_name
     alter_column = getattr(ddl, "AlterColumn", None)
     if alter_column is not None and isinstance(step, alter_column):
         return None, step.column_name

@@ -59,7 +59,7 @@ def add_column(p: Plan, op: AddColumnOp, caps: Capabilities, rt: sa.Table | None
         assert rt is not None, "the UPDATE backfill reads the render table"
         render = column_for_render(col, rt, nullable=True, **auto)
         p.steps.append(ddl.AddColumn(op.table, render))
-        p.steps.append(backfill(rt, col.name, value, kind))
+        p.steps.append(backfill(rt, render.key, value, kind))
         if not col.nullable:
             p.steps.append(set_not_null(op, caps, col, rt))
     elif rt is None:
@@ -75,7 +75,10 @@ def set_not_null(
     op: AddColumnOp, caps: Capabilities, col: sa.Column[Any], rt: sa.Table
 ) -> ddl.AlterTableElement:
     if caps.family == "mysql":
-        final = column_for_render(col, rt)
+        final = column_for_render(col, None)
+        # replaces the nullable render copy, found by key (a name lookup misses a
+        # Column whose key= differs from its name)
+        rt.append_column(final, replace_existing=True)
         return ddl.ModifyColumn(op.table, col.name, final)
     return ddl.AlterColumnNullable(op.table, col.name, False)
 
@@ -89,9 +92,35 @@ def rename_table(p: Plan, op: RenameTableOp) -> None:
 
 
 def create_index(p: Plan, op: CreateIndexOp, rt: sa.Table) -> None:
-    cols = [rt.c[name] for name in op.columns]
+    cols = [column_named(rt, name) for name in op.columns]
     index = sa.Index(op.name, *cols, unique=op.unique, **dict(op.dialect_kw))
     p.steps.append(sa.schema.CreateIndex(index))
+
+
+def column_named(table: sa.Table, name: str) -> sa.Column[Any]:
+    """``table``'s column called ``name`` (KeyError if none), found by name, never by its
+    ``.c`` key: a caller's Column may have a ``key=`` other than its name, and render
+    copies keep it. Like ``TableSnapshot.column``, an exact match first, then one that
+    differs only in case."""
+    found = next((c for c in table.columns if c.name == name), None)
+    if found is None:
+        lower = name.lower()
+        found = next((c for c in table.columns if c.name.lower() == lower), None)
+    if found is None:
+        raise KeyError(name)
+    return found
+
+
+def columns_named(table: sa.Table, names: Sequence[str]) -> list[sa.Column[Any] | str]:
+    """For a constraint on ``table``: its columns called ``names``; a name ``table`` does
+    not have stays a string (SQLAlchemy resolves strings by ``.c`` key, not by name)."""
+    out: list[sa.Column[Any] | str] = []
+    for name in names:
+        try:
+            out.append(column_named(table, name))
+        except KeyError:
+            out.append(name)
+    return out
 
 
 def drop_index(p: Plan, op: DropIndexOp, rt: sa.Table) -> None:
@@ -249,9 +278,11 @@ def primary_key_steps(
         p.steps.append(ddl.DropConstraintByName(op.table, pk_name, "primary_key"))
     if wanted:
         name = pk.name if isinstance(pk.name, str) and pk.name != "PRIMARY" else None
-        cons = sa.PrimaryKeyConstraint(*wanted, name=name)
+        cols = columns_named(rt, wanted)
+        names = {c if isinstance(c, str) else c.name for c in cols}
         for col in rt.columns:  # the render copy's flags agree with its new key
-            col.primary_key = col.name in wanted
+            col.primary_key = col.name in names
+        cons = sa.PrimaryKeyConstraint(*cols, name=name)  # Column objects: attached here
         rt.append_constraint(cons)
         p.steps.append(sa.schema.AddConstraint(cons))
 
@@ -279,9 +310,18 @@ def advance(
                 if table is snap.table:
                     table.append_column(op.column._copy(), replace_existing=True)
                 else:
+                    # the render copy add_column made goes (found by key: column_for_render
+                    # replaces by name, and a Column's key= may differ from its name)
+                    stale = table.c.get(op.column.key)
+                    if stale is not None and stale.name == op.column.name:
+                        table._columns.remove(stale)
                     column_for_render(op.column, table)
             case DropColumnOp():
                 _tables.remove_column(table, op.column_name)
+            case DropIndexOp():
+                # a later DROP COLUMN must not re-create (shrunk) an index the batch dropped
+                for index in [i for i in table.indexes if i.name == op.index_name]:
+                    table.indexes.discard(index)
             case AlterColumnOp() if changes:
                 current = next(
                     (c for c in table.columns if c.name.lower() == op.column_name.lower()), None

@@ -45,13 +45,20 @@ def needs(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> frozens
 
 
 def all_native(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> bool:
-    """Every op is native, also counting indexes the same batch creates before a DROP COLUMN."""
+    """Every op is native, also counting indexes the same batch creates before a DROP COLUMN.
+
+    A DROP COLUMN of a column an earlier op of the batch renamed is planned by rebuild:
+    ``snap`` knows the column (and what depends on it) only by its old name.
+    """
     indexed: set[str] = set()
+    renamed: set[str] = set()
     for op in ops:
         if isinstance(op, CreateIndexOp):
             indexed.update(c.lower() for c in op.columns)
-        elif isinstance(op, DropColumnOp) and op.column_name.lower() in indexed:
-            return False  # the new index depends on the column: SQLite's DROP COLUMN refuses
+        elif isinstance(op, AlterColumnOp) and isinstance(op.name, str):
+            renamed.add(op.name.lower())
+        elif isinstance(op, DropColumnOp) and op.column_name.lower() in indexed | renamed:
+            return False  # SQLite's DROP COLUMN would refuse, or miss what depends on it
         if not native(op, caps, snap):
             return False
     return True
@@ -81,8 +88,10 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
     if not all_native(ops, caps, snap):
         return rebuild(ops, snap)
     p = Plan()
+    snap = common.batch_snapshot(snap, ops)  # later ops see what earlier ones did
     rt = render_table(snap)
     for op in ops:  # every op passed native() above
+        changes = common.alter_changes(op, snap, caps) if isinstance(op, AlterColumnOp) else None
         match op:
             case AddColumnOp():
                 add_column(p, op, rt)
@@ -104,6 +113,8 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
                 rename_column(p, op, caps, snap)
             case _:
                 raise NotSupportedError(needs_rebuild(op, caps, snap))
+        if len(ops) > 1:
+            common.advance(snap, rt, op, changes)
     return p
 
 
