@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from migrate.changeset import ddl, sqlite_schema
 from migrate.changeset.capabilities import Capabilities, dialect_from_name
+from migrate.changeset.databases.common import column_named, columns_named
 from migrate.changeset.introspect import ReferencingFK, TableSnapshot
 from migrate.changeset.ops import (
     AddConstraintOp,
@@ -180,8 +181,9 @@ def fact_of(cons: sa.Constraint, caps: Capabilities, name: str | None) -> Fact:
         cols = tuple(getattr(cons, "colnames", ()) or ())
         return Fact(kind, name, cols, sqltext=check_text(cons.sqltext, caps))
     if isinstance(cons, sa.ForeignKeyConstraint):
-        cols = tuple(cons.column_keys)
-        tokens = [e._column_tokens for e in cons.elements]
+        # names, not keys: a Column's key= may differ from its name
+        cols = tuple(c.name for c in cons.columns) or tuple(cons.column_keys)
+        tokens = [_referred_tokens(e) for e in cons.elements]
         referred = (
             (tokens[0][0], tokens[0][1], tuple(str(t[2]) for t in tokens)) if tokens else None
         )
@@ -200,6 +202,16 @@ def fact_of(cons: sa.Constraint, caps: Capabilities, name: str | None) -> Fact:
     if kind == "primary_key" and caps.family == "mysql":
         name = None  # MySQL never keeps a primary key's name (it is always PRIMARY)
     return Fact(kind, name, cols)
+
+
+def _referred_tokens(fk: sa.ForeignKey) -> tuple[str | None, str, str]:
+    """(schema, table, column name) a foreign key element refers to; for a Column object
+    its name (SQLAlchemy's colspec spells the Column's key)."""
+    schema, table, column = fk._column_tokens
+    target = fk._table_column
+    if isinstance(target, sa.Column):
+        column = target.name
+    return schema, table, column  # type: ignore[return-value]
 
 
 def facts_of_table(table: sa.Table, caps: Capabilities) -> list[Fact]:
@@ -468,7 +480,7 @@ class ConstraintBook:
         elif family == "mysql":
             index = self._index(old)
             p.steps.append(sa.schema.DropIndex(sa.Index(old, _table=rt)))
-            cols = [rt.c[c.name] for c in index.columns]
+            cols = [column_named(rt, c.name) for c in index.columns]
             p.steps.append(sa.schema.CreateIndex(sa.Index(op.new_name, *cols, unique=index.unique)))
         else:
             parsed = sqlite_schema.parse_create_index(self._sqlite_index_sql(old))
@@ -538,7 +550,7 @@ class ConstraintBook:
                 cols = [c.name for c in index.columns]
                 if name not in cols or len(cols) < 2 or not index.name:
                     continue
-                rest = [rt.c[c] for c in cols if c != name]
+                rest = [column_named(rt, c) for c in cols if c != name]
                 kw = {k: v for k, v in index.dialect_kwargs.items() if v}
                 p.steps.append(
                     sa.schema.CreateIndex(sa.Index(index.name, *rest, unique=index.unique, **kw))
@@ -598,9 +610,9 @@ def render_constraint(
     if kind == "check":
         new = sa.CheckConstraint(sa.text(fact.sqltext or ""), name=name, **kw)
     elif kind == "unique":
-        new = sa.UniqueConstraint(*fact.columns, name=name, **kw)
+        new = sa.UniqueConstraint(*columns_named(rt, fact.columns), name=name, **kw)
     elif kind == "primary_key":
-        new = sa.PrimaryKeyConstraint(*fact.columns, name=name, **kw)
+        new = sa.PrimaryKeyConstraint(*columns_named(rt, fact.columns), name=name, **kw)
     else:
         assert isinstance(cons, sa.ForeignKeyConstraint) and fact.referred is not None
         schema, reftable, refcols = fact.referred
@@ -609,8 +621,8 @@ def render_constraint(
         else:
             target = _stub_table(rt.metadata, schema, reftable, refcols)
         new = sa.ForeignKeyConstraint(
-            list(fact.columns),
-            [target.c[c] for c in refcols],
+            columns_named(rt, fact.columns),
+            [column_named(target, c) for c in refcols],
             name=name,
             ondelete=cons.ondelete,
             onupdate=cons.onupdate,

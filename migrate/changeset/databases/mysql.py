@@ -83,7 +83,7 @@ def alter_column(
             "Changing primary_key and name of a column in one alter is not supported on "
             "MySQL/MariaDB; rename it first, then change primary_key"
         )
-    col = rt.c[snap.column(op.column_name).name]  # type: ignore[union-attr]
+    col = common.column_named(rt, snap.column(op.column_name).name)  # type: ignore[union-attr]
     render = col._copy()
     render.autoincrement = col is rt._autoincrement_column
     if "name" in ch:
