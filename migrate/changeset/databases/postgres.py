@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from migrate.changeset import ddl, planner
-from migrate.changeset.capabilities import Capabilities
+from migrate.changeset.capabilities import Capabilities, dialect_from_name
 from migrate.changeset.databases import common
 from migrate.changeset.databases.constraints import ConstraintBook
 from migrate.changeset.introspect import TableSnapshot
@@ -417,20 +417,19 @@ def _autoincrement_clauses(
 
 
 def _identity_restart(op: AlterColumnOp, column: str) -> sa.Select[Any]:
-    """A new identity continues after the rows already there, not at 1."""
+    """A new identity continues after the rows already there, not at 1.
 
-    def ident(name: str) -> str:
-        return '"' + name.replace('"', '""') + '"'
-
-    qualified = ident(op.table.name)
-    if op.table.schema:
-        qualified = f"{ident(op.table.schema)}.{qualified}"
-    current = (
-        sa.select(sa.func.max(sa.column(column)))
-        .select_from(sa.table(op.table.name, schema=op.table.schema))
-        .scalar_subquery()
+    ``pg_get_serial_sequence`` reads its first argument as SQL text (a possibly
+    schema-qualified table name, case-folded unless quoted), its second as a plain column
+    name. Both are typed string literals, so the statement also renders offline.
+    """
+    table = sa.table(op.table.name, schema=op.table.schema)
+    # quoted as PostgreSQL parses the text (the same on every driver)
+    qualified = dialect_from_name("postgresql").identifier_preparer.format_table(table)
+    current = sa.select(sa.func.max(sa.column(column))).select_from(table).scalar_subquery()
+    sequence = sa.func.pg_get_serial_sequence(
+        sa.literal(qualified, sa.String), sa.literal(column, sa.String)
     )
-    sequence = sa.func.pg_get_serial_sequence(qualified, column)
     return sa.select(sa.func.setval(sequence, sa.func.coalesce(current, 0) + 1, False))
 
 
