@@ -17,29 +17,31 @@ def remove_column(table: sa.Table, name: str) -> sa.Column[Any] | None:
     col = next((c for c in table.columns if c.name == name), None)
     if col is None:
         return None
+    # ``_columns``, not ``columns``: the same collection, without memoizing a read-only
+    # view on each index and constraint of the caller's table
     for index in list(table.indexes):
-        cols = [c for c in index.columns if c.name != name]
-        if len(cols) == len(index.columns):
+        cols = [c for c in index._columns if c.name != name]
+        if len(cols) == len(index._columns):
             continue
         table.indexes.discard(index)
         if cols:
             sa.Index(index.name, *cols, unique=index.unique, **index.kwargs)
     for cons in list(table.constraints):
         if isinstance(cons, sa.PrimaryKeyConstraint):
-            if name in cons.columns:
+            if name in cons._columns:
                 col.primary_key = False  # else the new key takes it back from the table
-                rest = [c for c in cons.columns if c.name != name]
+                rest = [c for c in cons._columns if c.name != name]
                 pk_name = cons.name if isinstance(cons.name, str) else None
                 sa.PrimaryKeyConstraint(*rest, name=pk_name)._set_parent(table)
         elif isinstance(cons, (sa.ForeignKeyConstraint, sa.UniqueConstraint)):
-            if name in {c.name for c in cons.columns}:
+            if name in {c.name for c in cons._columns}:
                 table.constraints.discard(cons)
                 for fk in getattr(cons, "elements", ()):
                     # a composite FK goes whole: its other columns lose their part of it
                     table.foreign_keys.discard(fk)
                     fk.parent.foreign_keys.discard(fk)
         elif isinstance(cons, sa.CheckConstraint):
-            if name in {c.name for c in getattr(cons, "columns", ())}:
+            if name in {c.name for c in getattr(cons, "_columns", ())}:
                 table.constraints.discard(cons)
     for fk in list(table.foreign_keys):
         if fk.parent is col:
@@ -115,6 +117,46 @@ def _rekey(coll: Any, alias: tuple[str, sa.Column[Any]] | None = None) -> None:
     2.1), so they are emptied and refilled, never replaced. Aliases of earlier renames
     are kept; ``alias`` (old key, column) adds one.
     """
+    if not _rekey_in_place(coll, alias):
+        _repopulate(coll, alias)
+
+
+def _rekey_in_place(coll: Any, alias: tuple[str, sa.Column[Any]] | None) -> bool:
+    """What :func:`_repopulate` does, keeping the collection's entries (no new objects
+    per column) when no key or name collides, so that refilling the collection would
+    replace no column; False (nothing changed) otherwise."""
+    entries = coll._collection
+    seen: set[str] = set()
+    for _k, col, _m in entries:
+        key = col.key
+        if key in seen or (col.name in seen and key != col.name):
+            return False  # _populate_separate_keys would replace a column
+        seen.add(key)
+    index = coll._index
+    old_keys = {k for k, _c, _m in entries}
+    members = {id(c) for _k, c, _m in entries}
+    aliases = [
+        (k, entry[1])
+        for k, entry in index.items()
+        if isinstance(k, str) and k not in old_keys and id(entry[1]) in members
+    ]
+    if alias is not None:
+        aliases.append(alias)
+    for i, (k, col, metrics) in enumerate(entries):
+        if k != col.key:
+            entries[i] = (col.key, col, metrics)
+    coll._proxy_index.clear()  # as refilling leaves it: rebuilt when next needed
+    index.clear()
+    for i, (k, col, _m) in enumerate(entries):
+        index[k] = (k, col)
+        index[i] = (k, col)
+    for key, col in aliases:
+        if key not in index:
+            index[key] = (key, col)
+    return True
+
+
+def _repopulate(coll: Any, alias: tuple[str, sa.Column[Any]] | None) -> None:
     columns = list(coll)
     members = {id(c) for c in columns}
     aliases = [(k, c) for k, c in _aliases(coll) if id(c) in members]
@@ -148,13 +190,10 @@ def rename_column(table: sa.Table | None, column: sa.Column[Any], new_name: str)
     if table is None:
         return
     _rekey(table._columns, (old_key, column) if old_key != column.key else None)
-    for cons in table.constraints:
-        cols = getattr(cons, "_columns", None)
-        if cols is not None and column in list(cols):
-            _rekey(cols)
-    for index in table.indexes:
-        cols = getattr(index, "_columns", None)
-        if cols is not None and column in list(cols):
+    # by identity: ``column in cols`` would compare with ``==`` (a SQL expression)
+    for item in (*table.constraints, *table.indexes):
+        cols = getattr(item, "_columns", None)
+        if cols is not None and any(c is column for c in cols):
             _rekey(cols)
 
 

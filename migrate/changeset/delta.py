@@ -98,6 +98,11 @@ class ColumnDelta(MutableMapping[str, Any]):
 
     def __init__(self, *p: Any, **kw: Any) -> None:
         self.alter_metadata: bool = kw.pop("alter_metadata", False)
+        #: private (``_deferred=True``, from :func:`~migrate.changeset.schema.alter_column`
+        #: only): no copy is made and the changes are only recorded in ``diffs``; the
+        #: caller applies them to the column after success, then sets ``alter_metadata``
+        #: and ``result_column`` and clears this flag
+        self._deferred: bool = kw.pop("_deferred", False)
         self.meta: sa.MetaData | None = kw.pop("metadata", None)
         self.engine: Any = kw.pop("engine", None)
         self.diffs: dict[str, Any] = {}
@@ -177,7 +182,10 @@ class ColumnDelta(MutableMapping[str, Any]):
             self.current_name = column.name
         if self.column is None:
             self.column = column
-        self._result_column = column if self.alter_metadata else copy_column(column)
+        if self.alter_metadata or self._deferred:
+            self._result_column = column
+        else:
+            self._result_column = copy_column(column)
 
     # ---- constructor forms -----------------------------------------------------------
 
@@ -301,6 +309,8 @@ class ColumnDelta(MutableMapping[str, Any]):
         if "default" in diffs:
             diffs["default"] = _python_default(diffs["default"])
         self.diffs = diffs
+        if self._deferred:
+            return  # result_column is the caller's column: changed only after success
         col = self.result_column
         for key in DIFF_KEYS:
             if key in diffs:

@@ -198,7 +198,8 @@ def alter_column(
         raise InvalidOperationError(
             f"alter_column({name!r}) needs the table: attach the column to a Table or pass table="
         )
-    delta = ColumnDelta(column, *p, table=table, **changes)
+    # no copy of the column: the changes are applied to it below, after success
+    delta = ColumnDelta(column, *p, table=table, _deferred=True, **changes)
     op = delta.to_op(table)
     if op.changes():
         run_ops(
@@ -213,6 +214,7 @@ def alter_column(
     assert original is not None
     _tables.alter_column(table, original, delta.diffs)
     delta.alter_metadata = True
+    delta._deferred = False
     delta.result_column = original
     return delta
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from migrate.changeset import alter_table
+from migrate.changeset import ColumnDelta, alter_table
 from migrate.exceptions import Error
 from tests.support import column_names, make_users, rows, table_names
 
@@ -163,3 +163,41 @@ def test_failed_drop_keeps_the_aliases(engine: sa.Engine) -> None:
     assert list(users.c.keys()) == ["id", "name", "extra2"]
     assert column_names(engine, "users") == ["id", "name"]
     assert rows(engine, "users") == ROWS
+
+
+def test_failed_alter_leaves_the_column_and_table_unchanged(engine: sa.Engine) -> None:
+    users = make_users(engine)
+    note = sa.Column("note", sa.String(20), server_default="x", default="d")
+    note.create(users)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE users SET note = NULL WHERE id = 2"))
+    before = (note.type, note.nullable, note.server_default, note.default, note.name, note.key)
+    with pytest.raises((Error, sa.exc.DBAPIError)):  # NULL in a row: NOT NULL refused
+        note.alter(name="note2", type=sa.String(30), nullable=False, server_default="y")
+    assert (note.type, note.nullable, note.server_default, note.default, note.name) == before[:5]
+    assert note.key == "note" and note.type.length == 20  # type: ignore[attr-defined]
+    assert list(users.c.keys()) == ["id", "name", "note"] and users.c.note is note
+    assert_gone(users, "note2")
+    assert column_names(engine, "users") == ["id", "name", "note"]
+    assert rows(engine, "users") == [(1, "u1", "x"), (2, "u2", None), (3, "u3", "x")]
+
+
+def test_successful_alter_returns_a_delta_on_the_column_itself(engine: sa.Engine) -> None:
+    users = make_users(engine)
+    note = sa.Column("note", sa.String(20))
+    note.create(users)
+    delta = note.alter("note2", sa.String(30), sa.DefaultClause("z"))
+    assert delta.result_column is note and delta.column is note and delta.alter_metadata
+    assert delta.current_name == "note"
+    assert set(delta.keys()) == {"name", "type", "server_default"}
+    assert delta["name"] == "note2" and delta["type"] is note.type
+    assert note.type.length == 30 and note.server_default.arg == "z"  # type: ignore[attr-defined]
+    assert users.c.note2 is note and users.c.note is note
+    assert column_names(engine, "users") == ["id", "name", "note2"]
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO users (id, name) VALUES (4, 'u4')"))
+    assert rows(engine, "users") == [*[(*r, None) for r in ROWS], (4, "u4", "z")]
+    # a standalone ColumnDelta still works on a copy
+    copy_delta = ColumnDelta(note, type=sa.String(40))
+    assert copy_delta.result_column is not note and note.type.length == 30  # type: ignore[attr-defined]
+    assert copy_delta.result_column.type.length == 40  # type: ignore[attr-defined]

@@ -49,8 +49,7 @@ def test_w5_sequence_renders_the_same_and_leaves_no_alias() -> None:
         t.c.extra2.drop()
     assert out == [
         "ALTER TABLE users ADD COLUMN extra VARCHAR(20);",
-        "ALTER TABLE users ALTER COLUMN name TYPE VARCHAR(100), "
-        "ALTER COLUMN name SET NOT NULL;",
+        "ALTER TABLE users ALTER COLUMN name TYPE VARCHAR(100), ALTER COLUMN name SET NOT NULL;",
         "ALTER TABLE users RENAME COLUMN extra TO extra2;",
         "ALTER TABLE users DROP COLUMN extra2;",
     ]
