@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from migrate.changeset import _tables, binding, runner
 from migrate.changeset.binding import Bindable
+from migrate.changeset.databases.common import column_named
 from migrate.changeset.delta import (
     DIALECT_PREFIXES,
     normalise_type,
@@ -163,11 +164,24 @@ def _follow(table: sa.Table, ops: list[Op]) -> None:
                 table.append_column(op.column, replace_existing=True)
             case DropColumnOp():
                 _tables.remove_column(table, op.column_name)
-            case AlterColumnOp() if op.column_name in table.c:
-                _tables.alter_column(table, table.c[op.column_name], op.changes())
+            case AlterColumnOp():
+                column = _named(table, op.column_name)
+                if column is not None:
+                    _tables.alter_column(table, column, op.changes())
             case CreateIndexOp():
-                sa.Index(op.name, *[table.c[c] for c in op.columns], unique=op.unique)
+                found = [c for c in (_named(table, n) for n in op.columns) if c is not None]
+                if len(found) == len(op.columns):
+                    sa.Index(op.name, *found, unique=op.unique)
             case DropIndexOp():
                 for index in list(table.indexes):
                     if index.name == op.index_name:
                         table.indexes.discard(index)
+
+
+def _named(table: sa.Table, name: str) -> sa.Column[Any] | None:
+    """The caller's column called ``name`` (batch methods take the database's names; a
+    Column's ``.c`` key may differ), or None when the Table does not describe it."""
+    try:
+        return column_named(table, name)
+    except KeyError:
+        return None

@@ -290,6 +290,21 @@ def _alter_column(element: AlterColumn, compiler: DDLCompiler, **kw: Any) -> str
     return f"{alter_table(compiler, element.table)} {clauses}"
 
 
+class AddConstraintClause(AlterTableElement):
+    """``ALTER TABLE t ADD <constraint>`` as a clause :class:`AlterTableClauses` can join
+    (SQLAlchemy's ``AddConstraint`` is a statement of its own)."""
+
+    def __init__(self, table: TableRef, constraint: sa.Constraint) -> None:
+        super().__init__(table)
+        self.constraint = constraint
+
+
+@compiles(AddConstraintClause)
+def _add_constraint_clause(element: AddConstraintClause, compiler: DDLCompiler, **kw: Any) -> str:
+    spec = compiler.process(element.constraint, **kw)
+    return f"{alter_table(compiler, element.table)} ADD {spec}"
+
+
 class AlterTableClauses(AlterTableElement):
     """Several ALTER TABLE elements of one table as ONE statement, clauses in order."""
 

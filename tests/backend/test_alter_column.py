@@ -384,3 +384,30 @@ def test_mysql_one_change_statement(engine: sa.Engine, capture: Any) -> None:
     assert len(alters) == 1 and "CHANGE COLUMN" in alters[0]
     assert "DEFAULT 'tluafed'" in alters[0]  # never dropped when not mentioned
     assert "tluafed" in (default_of(engine, "data") or "")
+
+
+def test_primary_key_next_to_an_autoincrement_column(engine: sa.Engine, capture: Any) -> None:
+    """MySQL: the AUTO_INCREMENT id must stay a key while the primary key changes, so
+    the old key is dropped and the new one added in ONE statement."""
+    meta = sa.MetaData()
+    t = sa.Table(
+        "auto_pk",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("code", sa.String(10), nullable=False),
+    )
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(t.insert(), [{"code": "a"}, {"code": "b"}])
+    with capture(engine) as sql:
+        t.c.code.alter(primary_key=True, engine=engine)
+    pk = sa.inspect(engine).get_pk_constraint("auto_pk")["constrained_columns"]
+    assert pk == ["id", "code"]
+    if engine.dialect.name == "mysql":
+        assert len([s for s in sql if "PRIMARY KEY" in s.upper()]) == 1, sql
+    # PostgreSQL and MySQL: the id still counts up by itself (SQLite: a composite primary
+    # key is no rowid alias, as SQLite documents)
+    row = {"code": "c"} if engine.dialect.name != "sqlite" else {"id": 3, "code": "c"}
+    with engine.begin() as conn:
+        conn.execute(t.insert(), [row])
+    assert rows(engine, "auto_pk") == [(1, "a"), (2, "b"), (3, "c")]

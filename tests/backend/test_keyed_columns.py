@@ -163,3 +163,22 @@ def test_offline_unique_and_foreign_key_to_keyed_columns(engine: sa.Engine) -> N
     assert rows(engine, "kt") == [(1, "a", 5)]
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
         conn.execute(t.insert(), [{"id": 2, "name_key": "b", "ref_key": 6}])
+
+
+def test_batch_on_the_callers_table_follows_keyed_columns(engine: sa.Engine) -> None:
+    """After the batch the caller's Table matches the database: found by name, not key."""
+    t = make_table(engine)
+    name_col = t.c.name_key
+    with alter_table(t, engine=engine) as b:
+        b.alter_column("Other", type=sa.BigInteger, server_default="0")
+        b.rename_column("Name", "label")
+        b.create_index("ix_kt_label", "label")
+    assert list(columns(engine, "kt")) == ["id", "label", "Other"]
+    assert "ix_kt_label" in index_names(engine, "kt")
+    assert rows(engine, "kt") == [(1, "one", 10), (2, "two", None)]
+    # the Table object: same Column objects, new name, new type, the index on them
+    assert name_col.name == "label" and t.c.name_key is name_col
+    assert isinstance(t.c.other_key.type, sa.BigInteger)
+    assert t.c.other_key.server_default is not None
+    (index,) = [i for i in t.indexes if i.name == "ix_kt_label"]
+    assert list(index.columns) == [name_col]

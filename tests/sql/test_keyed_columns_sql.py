@@ -68,7 +68,7 @@ def test_batch_alter_then_rename() -> None:
 def test_add_to_primary_key() -> None:
     assert_sql(
         lambda: t().c.other_key.alter(primary_key=True),
-        mysql=["ALTER TABLE t DROP PRIMARY KEY;", "ALTER TABLE t ADD PRIMARY KEY (id, `Other`);"],
+        mysql=["ALTER TABLE t DROP PRIMARY KEY, ADD PRIMARY KEY (id, `Other`);"],
         postgresql=[
             "ALTER TABLE t DROP CONSTRAINT t_pkey;",
             'ALTER TABLE t ADD PRIMARY KEY (id, "Other");',

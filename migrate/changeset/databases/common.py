@@ -260,12 +260,19 @@ def type_family(type_: sa.types.TypeEngine[Any]) -> str:
 
 
 def primary_key_steps(
-    p: Plan, op: AlterColumnOp, snap: TableSnapshot, rt: sa.Table, make_pk: bool
+    p: Plan,
+    op: AlterColumnOp,
+    snap: TableSnapshot,
+    rt: sa.Table,
+    make_pk: bool,
+    *,
+    one_statement: bool = False,
 ) -> None:
     """Add the column to, or take it out of, the primary key (drop and re-add the PK).
 
     An unnamed primary key (offline, from a Table object) has PostgreSQL's default
-    name ``<table>_pkey``; MySQL's is always ``PRIMARY``.
+    name ``<table>_pkey``; MySQL's is always ``PRIMARY``. ``one_statement``: drop and
+    add in one ``ALTER TABLE`` (MySQL: an AUTO_INCREMENT column must stay a key).
     """
     pk = snap.table.primary_key
     pk_name = pk.name if isinstance(pk.name, str) else f"{op.table.name}_pkey"
@@ -274,8 +281,9 @@ def primary_key_steps(
         wanted = [*current, op.column_name]
     else:
         wanted = [n for n in current if n != op.column_name]
-    if current:
-        p.steps.append(ddl.DropConstraintByName(op.table, pk_name, "primary_key"))
+    drop = ddl.DropConstraintByName(op.table, pk_name, "primary_key") if current else None
+    if drop is not None:
+        p.steps.append(drop)
     if wanted:
         name = pk.name if isinstance(pk.name, str) and pk.name != "PRIMARY" else None
         cols = columns_named(rt, wanted)
@@ -284,7 +292,12 @@ def primary_key_steps(
             col.primary_key = col.name in names
         cons = sa.PrimaryKeyConstraint(*cols, name=name)  # Column objects: attached here
         rt.append_constraint(cons)
-        p.steps.append(sa.schema.AddConstraint(cons))
+        if drop is not None and one_statement:
+            p.steps[-1] = ddl.AlterTableClauses(
+                op.table, [drop, ddl.AddConstraintClause(op.table, cons)]
+            )
+        else:
+            p.steps.append(sa.schema.AddConstraint(cons))
 
 
 # ---- batches: later ops see what earlier ops of the same batch did ---------------------

@@ -107,7 +107,7 @@ def alter_column(
         holder.append_column(render)
         p.steps.append(ddl.ModifyColumn(op.table, col.name, render))
     if "primary_key" in ch:
-        common.primary_key_steps(p, op, snap, rt, ch["primary_key"])
+        common.primary_key_steps(p, op, snap, rt, ch["primary_key"], one_statement=True)
 
 
 def keep_charset(
