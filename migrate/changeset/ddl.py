@@ -193,9 +193,9 @@ def _drop_constraint(element: DropConstraintByName, compiler: DDLCompiler, **kw:
 @compiles(DropConstraintByName, "mysql", "mariadb")
 def _drop_constraint_mysql(element: DropConstraintByName, compiler: DDLCompiler, **kw: Any) -> str:
     head = alter_table(compiler, element.table)
-    name = quote(compiler, element.name or "")
     if element.kind == "primary_key":
-        return f"{head} DROP PRIMARY KEY"
+        return f"{head} DROP PRIMARY KEY"  # nameless: SQLAlchemy 2.0 cannot quote ""
+    name = quote(compiler, element.name or "")
     if element.kind == "foreign_key":
         return f"{head} DROP FOREIGN KEY {name}"
     if element.kind == "unique":
