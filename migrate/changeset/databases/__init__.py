@@ -21,12 +21,12 @@ class DialectPlanner(Protocol):
     def plan(self, ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan: ...
 
 
-def planner_for(caps: Capabilities) -> DialectPlanner:
-    from migrate.changeset.databases import mysql, postgres, sqlite
+_PLANNERS: dict[str, DialectPlanner] = {}
 
-    planners: dict[str, DialectPlanner] = {
-        "sqlite": sqlite,
-        "postgresql": postgres,
-        "mysql": mysql,
-    }
-    return planners[caps.family]
+
+def planner_for(caps: Capabilities) -> DialectPlanner:
+    if not _PLANNERS:  # imported on first use: the planners import this package
+        from migrate.changeset.databases import mysql, postgres, sqlite
+
+        _PLANNERS.update(sqlite=sqlite, postgresql=postgres, mysql=mysql)
+    return _PLANNERS[caps.family]

@@ -29,7 +29,7 @@ from migrate.changeset.ops import (
     TableRef,
     ValidateConstraintOp,
 )
-from migrate.changeset.planner import Backfill, Plan, column_for_render, render_table
+from migrate.changeset.planner import Backfill, Plan, column_for_render, fold, render_table
 from migrate.exceptions import NotSupportedError
 
 
@@ -126,8 +126,9 @@ def _light_plan(ops: Sequence[Op], snap: TableSnapshot) -> bool:
     (a column outside the primary key renders without looking at its table).
     """
     table = snap.table
-    keyed = {c.name.lower() for c in table.primary_key.columns}
-    keyed |= {c.name.lower() for index in table.indexes for c in index.columns}
+    # iterating the constraint, not its .columns: no read-only view memoized on it
+    keyed = {fold(c.name) for c in table.primary_key}
+    keyed |= {fold(c.name) for index in table.indexes for c in index.columns}
     for op in ops:
         match op:
             case AddColumnOp():
@@ -137,7 +138,7 @@ def _light_plan(ops: Sequence[Op], snap: TableSnapshot) -> bool:
                 if op.primary_key is not UNCHANGED or isinstance(op.type, sa.Enum):
                     return False
             case DropColumnOp():
-                if op.column_name.lower() in keyed:
+                if fold(op.column_name) in keyed:
                     return False
             case _:
                 return False
