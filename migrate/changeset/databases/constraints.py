@@ -206,9 +206,12 @@ def fact_of(cons: sa.Constraint, caps: Capabilities, name: str | None) -> Fact:
 
 def _referred_tokens(fk: sa.ForeignKey) -> tuple[str | None, str, str]:
     """(schema, table, column name) a foreign key element refers to; for a Column object
-    its name (SQLAlchemy's colspec spells the Column's key)."""
-    schema, table, column = fk._column_tokens
+    of a Table its table and name as they are (SQLAlchemy's colspec spells the Column's
+    key, and SQLAlchemy 2.0 splits a table name with a dot in it at the dot)."""
     target = fk._table_column
+    if isinstance(target, sa.Column) and isinstance(target.table, sa.Table):
+        return target.table.schema, target.table.name, target.name
+    schema, table, column = fk._column_tokens
     if isinstance(target, sa.Column):
         column = target.name
     return schema, table, column  # type: ignore[return-value]
