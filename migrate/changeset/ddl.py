@@ -28,8 +28,16 @@ class AlterTableElement(ExecutableDDLElement):
         self.table = table
 
 
+def plain(name: str) -> str:
+    """``name`` as a plain ``str`` unless it is a ``quoted_name`` that forces quoting on or
+    off (the preparer quotes both alike). The preparer calls ``.lower()`` on each name it
+    has not quoted before, which memoizes a function on a ``quoted_name`` for as long as
+    the caller's Table lives: offline, a new table name per operation (bench W5)."""
+    return name if getattr(name, "quote", None) is not None else str(name)
+
+
 def format_table(compiler: DDLCompiler, table: TableRef) -> str:
-    quoted = compiler.preparer.quote(table.name)
+    quoted = compiler.preparer.quote(plain(table.name))
     if table.schema:
         return f"{compiler.preparer.quote_schema(table.schema)}.{quoted}"
     return quoted

@@ -177,7 +177,7 @@ def coalesce_alters(ops: Sequence[Op]) -> list[Op]:
         prev = out[-1] if out else None
         if isinstance(op, AlterColumnOp) and isinstance(prev, AlterColumnOp):
             current = prev.column_name if prev.name is UNCHANGED else prev.name
-            if op.column_name.lower() == current.lower():
+            if fold(op.column_name) == fold(current):
                 fields = {**prev.changes(), **op.changes()}
                 options = dict(prev.dialect_options) | dict(op.dialect_options)
                 out[-1] = AlterColumnOp(
@@ -219,7 +219,7 @@ def _clause_columns(step: Step, caps: Capabilities) -> tuple[str | None, str | N
         case ddl.ModifyColumn():
             # CHANGE COLUMN a b: a later clause on b needs the next statement
             new = step.column.name
-            return (new if new.lower() != step.old_name.lower() else None), step.old_name
+            return (new if fold(new) != fold(step.old_name) else None), step.old_name
         case ddl.DropConstraintByName():
             return None, None
         case ddl.RenameColumn() if caps.family == "mysql":
@@ -258,7 +258,7 @@ def merge_clauses(steps: list[Step], caps: Capabilities) -> list[Step]:
             continue
         assert isinstance(step, ddl.AlterTableElement)
         adds, touches = cols
-        again = any(name and name.lower() in added for name in (adds, touches))
+        again = any(name and fold(name) in added for name in (adds, touches))
         if run and (step.table != run[0].table or again):
             # MySQL: DROP COLUMN b, ADD COLUMN b in one statement keeps b's indexes
             flush()
@@ -266,7 +266,7 @@ def merge_clauses(steps: list[Step], caps: Capabilities) -> list[Step]:
         # a column added or changed in this run: another clause on it starts a new statement
         for name in (adds, touches):
             if name:
-                added.add(name.lower())
+                added.add(fold(name))
     flush()
     return merged
 

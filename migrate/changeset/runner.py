@@ -32,6 +32,7 @@ log = logging.getLogger("migrate.changeset")
 @dataclass
 class _Offline:
     dialect: Dialect
+    caps: capabilities.Capabilities
     statements: list[str] = field(default_factory=list)
     stream: TextIO | None = None
 
@@ -51,8 +52,8 @@ def to_sql(dialect: str | Dialect, stream: TextIO | None = None) -> Iterator[lis
     are needed; operations see only what their Table objects describe.
     """
     d = capabilities.dialect_from_name(dialect) if isinstance(dialect, str) else dialect
-    capabilities.for_dialect(d, offline=True)  # refuse unsupported dialects up front
-    state = _Offline(d, stream=stream)
+    caps = capabilities.for_dialect(d, offline=True)  # refuses unsupported dialects up front
+    state = _Offline(d, caps, stream=stream)
     token = _offline.set(state)
     try:
         yield state.statements
@@ -83,7 +84,7 @@ def run(
     ref = ops[0].table
     state = _offline.get()
     if state is not None:
-        caps = capabilities.for_dialect(state.dialect, offline=True)
+        caps = state.caps
         snap = introspect.snapshot_from_table(table, ref)
         if "sqlite_schema" in planner.needs(ops, caps, snap):
             snap = introspect.offline_sqlite_schema(snap)

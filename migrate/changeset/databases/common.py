@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
 from migrate.changeset import _tables, ddl
-from migrate.changeset.capabilities import Capabilities
+from migrate.changeset.capabilities import Capabilities, dialect_from_name
 from migrate.changeset.introspect import TableSnapshot
 from migrate.changeset.ops import (
     UNCHANGED,
@@ -28,6 +28,7 @@ from migrate.changeset.planner import (
     Plan,
     backfill,
     column_for_render,
+    fold,
     python_default_value,
 )
 from migrate.exceptions import InvalidOperationError, NotSupportedError
@@ -104,8 +105,8 @@ def column_named(table: sa.Table, name: str) -> sa.Column[Any]:
     differs only in case."""
     found = next((c for c in table.columns if c.name == name), None)
     if found is None:
-        lower = name.lower()
-        found = next((c for c in table.columns if c.name.lower() == lower), None)
+        lower = fold(name)
+        found = next((c for c in table.columns if fold(c.name) == lower), None)
     if found is None:
         raise KeyError(name)
     return found
@@ -145,8 +146,6 @@ def drop_constraint(p: Plan, op: DropConstraintOp, rt: sa.Table) -> None:
 
 def dialect_for(caps: Capabilities) -> Dialect:
     """A Dialect of the planner's family, to check that types and defaults render."""
-    from migrate.changeset.capabilities import dialect_from_name
-
     return dialect_from_name("mariadb" if caps.is_mariadb else caps.family)
 
 
@@ -337,7 +336,7 @@ def advance(
                     table.indexes.discard(index)
             case AlterColumnOp() if changes:
                 current = next(
-                    (c for c in table.columns if c.name.lower() == op.column_name.lower()), None
+                    (c for c in table.columns if fold(c.name) == fold(op.column_name)), None
                 )
                 if current is not None:
                     # steps already planned hold the old column object: change a copy
@@ -362,10 +361,10 @@ class ColumnList:
         self.entries: list[sa.Column[Any] | _Altered] = list(table.columns)
 
     def column(self, name: str) -> sa.Column[Any] | None:
-        lower = name.lower()
+        lower = fold(name)
         at = self._position(lambda c: c.name == name)
         if at is None:
-            at = self._position(lambda c: c.name.lower() == lower)
+            at = self._position(lambda c: fold(c.name) == lower)
         if at is None:
             return None
         entry = self.entries[at]
@@ -390,8 +389,8 @@ class ColumnList:
                 if at is not None:
                     del self.entries[at]
             case AlterColumnOp() if changes:
-                lower = op.column_name.lower()
-                at = self._position(lambda c: c.name.lower() == lower)
+                lower = fold(op.column_name)
+                at = self._position(lambda c: fold(c.name) == lower)
                 if at is not None:
                     entry = self.entries[at]
                     if isinstance(entry, _Altered):

@@ -125,10 +125,7 @@ def _light_plan(ops: Sequence[Op], snap: TableSnapshot) -> bool:
     built from names and detached column copies, whose DDL is the same as attached
     (a column outside the primary key renders without looking at its table).
     """
-    table = snap.table
-    # iterating the constraint, not its .columns: no read-only view memoized on it
-    keyed = {fold(c.name) for c in table.primary_key}
-    keyed |= {fold(c.name) for index in table.indexes for c in index.columns}
+    keyed: set[str] | None = None  # columns of the primary key or an index
     for op in ops:
         match op:
             case AddColumnOp():
@@ -138,6 +135,12 @@ def _light_plan(ops: Sequence[Op], snap: TableSnapshot) -> bool:
                 if op.primary_key is not UNCHANGED or isinstance(op.type, sa.Enum):
                     return False
             case DropColumnOp():
+                if keyed is None:
+                    table = snap.table
+                    # iterating the constraint, not its .columns: no read-only view
+                    # memoized on it
+                    keyed = {fold(c.name) for c in table.primary_key}
+                    keyed |= {fold(c.name) for index in table.indexes for c in index.columns}
                 if fold(op.column_name) in keyed:
                     return False
             case _:
