@@ -209,8 +209,9 @@ def _referred_tokens(fk: sa.ForeignKey) -> tuple[str | None, str, str]:
     of a Table its table and name as they are (SQLAlchemy's colspec spells the Column's
     key, and SQLAlchemy 2.0 splits a table name with a dot in it at the dot)."""
     target = fk._table_column
-    if isinstance(target, sa.Column) and isinstance(target.table, sa.Table):
-        return target.table.schema, target.table.name, target.name
+    parent = getattr(target, "table", None)  # a Column attached to a Table
+    if isinstance(target, sa.Column) and isinstance(parent, sa.Table):
+        return parent.schema, parent.name, target.name
     schema, table, column = fk._column_tokens
     if isinstance(target, sa.Column):
         column = target.name
