@@ -201,6 +201,8 @@ def alter_column(
     # no copy of the column: the changes are applied to it below, after success
     delta = ColumnDelta(column, *p, table=table, _deferred=True, **changes)
     op = delta.to_op(table)
+    if reflected is not None and not introspect.reflection_needs([op]) <= _reflected_needs(changes):
+        reflected = None  # e.g. a primary key given positionally: the runner reads more
     if op.changes():
         run_ops(
             [op],
@@ -225,12 +227,16 @@ def _reflect_for_alter(
     """Table ``name`` as ``alter_column`` by table name needs it, into ``meta``: columns
     and primary key, plus indexes and constraints only when the primary key changes
     (planning reads them then): not SQLAlchemy's full autoload, which reads everything."""
-    needs = introspect.EVERYTHING if "primary_key" in changes else frozenset()
+    needs = _reflected_needs(changes)
     ref = TableRef(name)
     if isinstance(source, sa.Connection):
         return introspect.reflect(source, ref, needs=needs, metadata=meta)
     with source.connect() as conn:
         return introspect.reflect(conn, ref, needs=needs, metadata=meta)
+
+
+def _reflected_needs(changes: Any) -> frozenset[str]:
+    return introspect.EVERYTHING if "primary_key" in changes else frozenset()
 
 
 # ---- Column methods ----------------------------------------------------------------------
