@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from migrate.changeset import capabilities
 from migrate.changeset.ops import TableRef
 
 if TYPE_CHECKING:
@@ -145,6 +146,13 @@ def snapshot(
     )
 
 
+def plain_column(col: sa.Column[Any]) -> bool:
+    """A column to add that brings no primary key, unique, index, foreign key or
+    constraint of its own: planning it reads nothing of the table's indexes or
+    constraints."""
+    return not (col.primary_key or col.unique or col.index or col.foreign_keys or col.constraints)
+
+
 def reflection_needs(ops: Sequence[Any]) -> frozenset[str]:
     """What planning ``ops`` reads of the table beyond its columns and primary key.
 
@@ -167,8 +175,7 @@ def reflection_needs(ops: Sequence[Any]) -> frozenset[str]:
     found: set[str] = set()
     for op in ops:
         if isinstance(op, AddColumnOp):
-            col = op.column
-            if col.primary_key or col.unique or col.index or col.foreign_keys or col.constraints:
+            if not plain_column(op.column):
                 return EVERYTHING
         elif isinstance(op, AlterColumnOp):
             if op.primary_key is not UNCHANGED:
@@ -200,7 +207,7 @@ def names_only(ops: Sequence[Any], dialect_name: str) -> bool:
     for op in ops:
         if isinstance(op, AddColumnOp):
             col = op.column
-            if col.primary_key or col.unique or col.index or col.foreign_keys or col.constraints:
+            if not plain_column(col):
                 return False
             if dialect_name == "sqlite" and not native_add_column(col):
                 return False  # a rebuild reads the whole stored schema
@@ -241,7 +248,8 @@ def column_names_table(conn: sa.Connection, ref: TableRef) -> sa.Table:
         columns = [(name, notnull, pk) for _, name, notnull, pk in rows if name is not None]
         found = bool(rows)
     else:
-        pragma = "table_xinfo" if sqlite3_version() >= (3, 26) else "table_info"
+        version = capabilities.for_dialect(conn.dialect).server_version
+        pragma = "table_xinfo" if version >= (3, 26) else "table_info"
         schema = f"{prep.quote_schema(ref.schema)}." if ref.schema else ""
         rows = conn.exec_driver_sql(f"PRAGMA {schema}{pragma}({prep.quote(ref.name)})").all()
         columns = [(r[1], bool(r[3]), bool(r[5])) for r in rows if len(r) < 7 or r[6] != 1]
@@ -260,12 +268,6 @@ def column_names_table(conn: sa.Connection, ref: TableRef) -> sa.Table:
         ],
         schema=ref.schema,
     )
-
-
-def sqlite3_version() -> tuple[int, ...]:
-    import sqlite3
-
-    return tuple(sqlite3.sqlite_version_info)
 
 
 def wants_rows(ops: Sequence[Any]) -> bool:

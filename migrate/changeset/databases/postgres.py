@@ -13,7 +13,7 @@ from migrate.changeset import ddl, planner
 from migrate.changeset.capabilities import Capabilities, dialect_from_name
 from migrate.changeset.databases import common
 from migrate.changeset.databases.constraints import ConstraintBook
-from migrate.changeset.introspect import TableSnapshot
+from migrate.changeset.introspect import TableSnapshot, plain_column
 from migrate.changeset.ops import (
     UNCHANGED,
     AddColumnOp,
@@ -151,11 +151,7 @@ def _light_plan(ops: Sequence[Op], snap: TableSnapshot) -> bool:
 def _plain_new_column(op: AddColumnOp) -> bool:
     col = op.column
     if (
-        col.primary_key
-        or col.foreign_keys
-        or col.constraints
-        or col.unique
-        or col.index
+        not plain_column(col)
         or col.computed is not None
         or isinstance(col.type, sa.types.SchemaType)
     ):
