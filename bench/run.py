@@ -61,6 +61,8 @@ def fmt_row(r: Row, floor: float | None, alembic: float | None = None) -> str:
     stmts = "-" if r.statements is None else str(r.statements)
     if r.changes is not None:
         stmts += f" ({r.changes})"
+    if r.round_trips is not None and r.round_trips != r.statements:
+        stmts += f" in {r.round_trips} round trips"
     copies = "-" if r.copies is None else str(r.copies)
     correct = {True: "yes", False: "**no**", None: "-"}[r.correct]
     notes = list(r.notes)

@@ -49,6 +49,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from tests.support import split_statements
+
 BACKENDS = ("sqlite", "postgresql", "mysql")
 URL_ENV = {"postgresql": "TEST_PG_URL", "mysql": "TEST_MYSQL_URL"}
 OTHER_SCHEMA = "other_schema"
@@ -424,7 +426,12 @@ def engine(
 
 @contextlib.contextmanager
 def capture_sql(bind: Engine | Connection) -> Iterator[list[str]]:
-    """Collect every statement string ``bind`` sends to a DBAPI cursor inside the block."""
+    """Collect every statement ``bind`` sends to a DBAPI cursor inside the block.
+
+    Several ``;``-separated statements sent in one execute (the library does that on
+    PostgreSQL with psycopg: ``SAVEPOINT ...; ALTER ...; RELEASE ...``) are recorded one
+    by one, without the separator.
+    """
     statements: list[str] = []
 
     def _record(
@@ -435,7 +442,7 @@ def capture_sql(bind: Engine | Connection) -> Iterator[list[str]]:
         context: Any,
         executemany: bool,
     ) -> None:
-        statements.append(statement)
+        statements.extend(split_statements(conn, statement))
 
     event.listen(bind, "before_cursor_execute", _record)
     try:

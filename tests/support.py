@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+import sqlparse
 
 
 def column_names(engine: sa.Engine, table: str, schema: str | None = None) -> list[str]:
@@ -69,3 +70,24 @@ def make_users(engine: sa.Engine, rows_: int = 3) -> sa.Table:
         with engine.begin() as conn:
             conn.execute(users.insert(), [{"id": i, "name": f"u{i}"} for i in range(1, rows_ + 1)])
     return users
+
+
+def split_statements(conn: sa.Connection, statement: str) -> list[str]:
+    """The statements in one execute: several on PostgreSQL, where the library sends
+    ``SAVEPOINT ...; ALTER ...; RELEASE ...`` as one string (without the ``;``)."""
+    if ";" not in statement or conn.dialect.name != "postgresql":
+        return [statement]
+    return [part.strip().removesuffix(";") for part in sqlparse.split(statement)]
+
+
+def changes_undone(sql: list[str]) -> bool:
+    """No change in ``sql`` (statements as ``capture`` records them) took effect: none
+    was sent, or each was sent inside the library's savepoint and rolled back to it (on
+    PostgreSQL, plain adds and renames are sent without reading first; the database
+    refuses bad input and the savepoint is rolled back before the error is raised)."""
+    upper = [s.strip().upper() for s in sql]
+    sent = [i for i, s in enumerate(upper) if s.startswith(("ALTER", "CREATE", "DROP", "UPDATE"))]
+    if not sent:
+        return True
+    undo = [i for i, s in enumerate(upper) if s == "ROLLBACK TO SAVEPOINT MIGRATE_CHANGESET"]
+    return bool(undo) and undo[-1] > sent[-1]

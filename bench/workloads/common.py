@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+import sqlparse
 from sqlalchemy import event
 
 from migrate.exceptions import NotSupportedError
@@ -27,6 +28,9 @@ FLOOR, RAW, OURS, ALEMBIC = "floor", "raw", "ours", "alembic"
 class Counter:
     """Statements sent to the driver (``before_cursor_execute``) and table copies.
 
+    ``round_trips`` counts executes; ``statements`` the SQL statements in them (a driver
+    that runs several ``;``-separated statements at once gets them in one execute).
+
     A table copy is a ``CREATE TABLE`` followed by ``INSERT ... SELECT`` into it (what every
     SQLite rebuild does once; a copy made in several rowid chunks counts once).
     Counts only while ``active``, so setup and checks are not counted.
@@ -35,6 +39,7 @@ class Counter:
     def __init__(self) -> None:
         self.active = False
         self.statements = 0
+        self.round_trips = 0
         self.copies = 0
         self.changes = 0
         self._created = False
@@ -46,6 +51,7 @@ class Counter:
 
     def reset(self) -> None:
         self.statements = 0
+        self.round_trips = 0
         self.copies = 0
         self.changes = 0
         self._created = False
@@ -54,16 +60,19 @@ class Counter:
     def _on(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if not self.active:
             return
-        self.statements += 1
-        flat = " ".join(statement.split()).upper()
-        self.log.append(flat)
-        if flat.startswith("CREATE TABLE"):
-            self._created = True
-        elif flat.startswith("INSERT") and " SELECT " in flat and self._created:
-            self.copies += 1  # later chunks of the same copy (rowid ranges) do not count
-            self._created = False
-        if not flat.startswith(_READS):
-            self.changes += 1
+        self.round_trips += 1
+        parts = sqlparse.split(statement) if ";" in statement else [statement]
+        for part in parts:
+            self.statements += 1
+            flat = " ".join(part.rstrip(";").split()).upper()
+            self.log.append(flat)
+            if flat.startswith("CREATE TABLE"):
+                self._created = True
+            elif flat.startswith("INSERT") and " SELECT " in flat and self._created:
+                self.copies += 1  # later chunks of the same copy (rowid ranges) do not count
+                self._created = False
+            if not flat.startswith(_READS):
+                self.changes += 1
 
 
 #: statements that read or manage the transaction; everything else changes something
@@ -125,6 +134,7 @@ class Row:
     times: list[float] = field(default_factory=list)
     statements: int | None = None
     changes: int | None = None
+    round_trips: int | None = None
     copies: int | None = None
     correct: bool | None = None
     notes: list[str] = field(default_factory=list)
@@ -172,6 +182,7 @@ def run_workload(w: Workload, runs: int, *, verbose: bool = False) -> list[Row]:
                 if not w.offline:
                     row.statements = trial.counter.statements
                     row.changes = trial.counter.changes
+                    row.round_trips = trial.counter.round_trips
                     row.copies = trial.counter.copies
                 if verbose:
                     print(f"  {w.key} {tool.name}: {elapsed:.3f}s", flush=True)

@@ -98,20 +98,24 @@ def render_offline(example: Example, dialect: str) -> list[str]:
 
 @contextlib.contextmanager
 def capture(engine: Any) -> Iterator[list[str]]:
+    import sqlparse
     from sqlalchemy import event
 
     statements: list[str] = []
 
     def record(conn: Any, cursor: Any, statement: str, params: Any, ctx: Any, many: Any) -> None:
-        text = statement.strip()
-        head = text.split(None, 1)[0].upper() if text else ""
-        if head in ("SELECT", "BEGIN", "SAVEPOINT", "RELEASE") or (
-            head == "PRAGMA" and "=" not in text
-        ):
-            return  # reads, not changes
-        if params:
-            text += f"  -- parameters: {tuple(params)!r}"
-        statements.append(text + ("" if text.endswith(";") or "--" in text else ";"))
+        # PostgreSQL gets ``SAVEPOINT ...; ALTER ...; RELEASE ...`` in one execute
+        several = conn.dialect.name == "postgresql" and ";" in statement
+        for part in sqlparse.split(statement) if several else [statement]:
+            text = part.strip()
+            head = text.split(None, 1)[0].upper() if text else ""
+            if head in ("SELECT", "BEGIN", "SAVEPOINT", "RELEASE") or (
+                head == "PRAGMA" and "=" not in text
+            ):
+                continue  # reads, not changes
+            if params:
+                text += f"  -- parameters: {tuple(params)!r}"
+            statements.append(text + ("" if text.endswith(";") or "--" in text else ";"))
 
     event.listen(engine, "before_cursor_execute", record)
     try:

@@ -37,6 +37,11 @@ class Capabilities:
     multi_clause_alter: bool = True
     #: rendering SQL without a database (offline mode)
     offline: bool = False
+    #: column names compare exactly (PostgreSQL); else case-insensitively
+    case_sensitive_names: bool = False
+    #: the driver runs several ``;``-separated statements sent as one string (one round
+    #: trip): psycopg and psycopg2 on PostgreSQL, whose simple query protocol allows it
+    multi_statement: bool = False
 
 
 def for_dialect(dialect: Dialect, *, offline: bool = False) -> Capabilities:
@@ -46,11 +51,20 @@ def for_dialect(dialect: Dialect, *, offline: bool = False) -> Capabilities:
         import sqlite3
 
         version = sqlite3.sqlite_version_info
-    return _compute(dialect.name, bool(getattr(dialect, "is_mariadb", False)), version, offline)
+    multi = not offline and dialect.name == "postgresql" and dialect.driver in MULTI_STATEMENT
+    mariadb = bool(getattr(dialect, "is_mariadb", False))
+    return _compute(dialect.name, mariadb, version, offline, multi)
+
+
+#: PostgreSQL drivers that send a statement without parameters by the simple query
+#: protocol, which runs several ``;``-separated statements in one round trip
+MULTI_STATEMENT = ("psycopg", "psycopg2")
 
 
 @functools.lru_cache(maxsize=64)
-def _compute(name: str, is_mariadb: bool, version: tuple[int, ...], offline: bool) -> Capabilities:
+def _compute(
+    name: str, is_mariadb: bool, version: tuple[int, ...], offline: bool, multi: bool = False
+) -> Capabilities:
     if name == "sqlite":
         v = version or (3, 45, 0)
         return Capabilities(
@@ -72,6 +86,8 @@ def _compute(name: str, is_mariadb: bool, version: tuple[int, ...], offline: boo
             server_version=version or (16,),
             transactional_ddl=True,
             offline=offline,
+            case_sensitive_names=True,
+            multi_statement=multi,
         )
     if name in ("mysql", "mariadb"):
         mariadb = is_mariadb or name == "mariadb"

@@ -270,6 +270,35 @@ def column_names_table(conn: sa.Connection, ref: TableRef) -> sa.Table:
     )
 
 
+def presumed_snapshot(ops: Sequence[Any]) -> TableSnapshot:
+    """The table as ``ops`` presume it, without reading it: the columns they rename
+    exist (``NullType``, as :func:`column_names_table` gives them); nothing else is known.
+
+    For :func:`names_only` ops run optimistically (``runner.optimistic``): their SQL
+    depends on the names alone, and the database refuses what the table does not allow.
+    """
+    from migrate.changeset.ops import AlterColumnOp
+    from migrate.changeset.planner import fold
+
+    seen: set[str] = set()
+    presumed: list[str] = []
+    for op in ops:
+        if isinstance(op, AlterColumnOp):
+            if fold(op.column_name) not in seen:
+                presumed.append(op.column_name)
+            seen.update((fold(op.column_name), fold(str(op.name))))
+        else:
+            seen.add(fold(op.column.name))
+    ref = ops[0].table
+    table = sa.Table(
+        ref.name,
+        sa.MetaData(),
+        *[sa.Column(name, sa.types.NULLTYPE) for name in presumed],
+        schema=ref.schema,
+    )
+    return TableSnapshot(ref=ref, table=table, has_rows=None)
+
+
 def wants_rows(ops: Sequence[Any]) -> bool:
     """Whether planning reads ``has_rows``: an added NOT NULL column without any default
     (refused on a non-empty table) or with a callable default (PostgreSQL fills it per

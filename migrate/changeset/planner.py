@@ -116,7 +116,7 @@ def plan(
     ``validated``: :func:`needs` already validated these ops against this snapshot.
     """
     if not validated:
-        validate(ops, snap)
+        validate(ops, snap, caps)
     check_types_render(ops, caps)
     from migrate.changeset.databases import planner_for
 
@@ -196,7 +196,7 @@ def needs(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> frozens
 
     Validates first: bad input is refused before anything more is read.
     """
-    validate(ops, snap)
+    validate(ops, snap, caps)
     from migrate.changeset.databases import planner_for
 
     wanted = getattr(planner_for(caps), "needs", None)
@@ -293,8 +293,16 @@ def fold(name: str) -> str:
     return name if getattr(name, "quote", None) else str.lower(name)
 
 
-def validate(ops: Sequence[Op], snap: TableSnapshot) -> None:
-    """Refuse bad input that every dialect would refuse, before anything runs."""
+_fold = fold
+
+
+def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None = None) -> None:
+    """Refuse bad input that every dialect would refuse, before anything runs.
+
+    Column names compare as the database compares them: exactly on PostgreSQL (``"ID"``
+    and ``id`` are two columns there), case-insensitively elsewhere.
+    """
+    fold = str if caps is not None and caps.case_sensitive_names else _fold
     names = {fold(c.name) for c in snap.table.columns}
     indexes: set[str] = {str(i.name) for i in snap.table.indexes if i.name}
     table = snap.ref.fullname

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -22,9 +22,14 @@ from sqlalchemy.sql.ddl import ExecutableDDLElement
 from migrate.changeset import capabilities, introspect, planner
 from migrate.changeset.binding import Bindable
 from migrate.changeset.ddl import CopyRows, RawSQL
-from migrate.changeset.ops import CreateIndexOp, DropIndexOp, Op, RenameTableOp
+from migrate.changeset.ops import AlterColumnOp, CreateIndexOp, DropIndexOp, Op, RenameTableOp
 from migrate.changeset.planner import Backfill, Plan, Step
-from migrate.exceptions import ForeignKeyViolationError, InvalidOperationError, OfflineError
+from migrate.exceptions import (
+    Error,
+    ForeignKeyViolationError,
+    InvalidOperationError,
+    OfflineError,
+)
 
 log = logging.getLogger("migrate.changeset")
 
@@ -99,23 +104,80 @@ def run(
     assert target is not None, "online run() needs a bind"
     if _wants_autocommit(ops, target):
         return _run_autocommit(ops, target, batch=batch, options=options)
+    own = isinstance(target, sa.Engine)
     with transaction(target) as conn:
         caps = capabilities.for_dialect(conn.dialect)
-        same = reflected is not None and reflected[0] is conn
-        snap = _snapshot(conn, ops, ref, reflected[1] if same and reflected else None)
-        if "sqlite_schema" in planner.needs(ops, caps, snap):
-            snap = introspect.with_sqlite_schema(conn, snap)
-        p = planner.plan(ops, caps, snap, batch=batch, options=options, validated=True)
-        if caps.family == "mysql" and capabilities.galera(conn) is not None:
-            from migrate.changeset import galera
+        if reflected is None and optimistic(ops, caps):
+            p = _run_optimistic(conn, ops, caps, batch=batch, options=options, after=not own)
+        else:
+            same = reflected is not None and reflected[0] is conn
+            snap = _snapshot(conn, ops, ref, reflected[1] if same and reflected else None)
+            if "sqlite_schema" in planner.needs(ops, caps, snap):
+                snap = introspect.with_sqlite_schema(conn, snap)
+            p = planner.plan(ops, caps, snap, batch=batch, options=options, validated=True)
+            if caps.family == "mysql" and capabilities.galera(conn) is not None:
+                from migrate.changeset import galera
 
-            galera.check_primary_key(conn, ops, snap)
-        execute(conn, p)
-        if p.after_commit and not isinstance(target, sa.Engine):
-            _run_after(conn, p)  # the caller's transaction: right after, in it
+                galera.check_primary_key(conn, ops, snap)
+            # the caller's transaction: the plan's after-commit steps right after, in it
+            apply(conn, p, savepoint=_in_callers_transaction(conn, target), after=not own)
     if p.after_commit and isinstance(target, sa.Engine):
         with target.connect() as conn:
             _run_after(conn, p, commit_each=True)
+    return p
+
+
+def optimistic(ops: Sequence[Op], caps: capabilities.Capabilities) -> bool:
+    """Whether ``ops`` run without reading the table first (:func:`_run_optimistic`).
+
+    PostgreSQL through a driver that sends several statements at once: adding plain
+    columns (no key, index, constraint, or check of the table's rows) and pure column
+    renames, whose SQL depends on nothing but the names the caller gave, and whose every
+    bad input (no such table or column, a duplicate name) the database refuses too.
+    """
+    return (
+        caps.multi_statement
+        and introspect.names_only(ops, caps.family)
+        and not introspect.wants_rows(ops)
+        # every op sends its own statement, for the database to refuse: no rename to the
+        # same name, no renames a batch merges (a -> b -> c is sent as a -> c)
+        and all(
+            planner.fold(str(op.name)) != planner.fold(op.column_name)
+            for op in ops
+            if isinstance(op, AlterColumnOp)
+        )
+        and len(planner.coalesce_alters(ops)) == len(ops)
+    )
+
+
+def _run_optimistic(
+    conn: sa.Connection,
+    ops: Sequence[Op],
+    caps: capabilities.Capabilities,
+    *,
+    batch: bool,
+    options: Mapping[str, Any] | None,
+    after: bool,
+) -> Plan:
+    """Plan ``ops`` against the table they presume and send the SQL in one round trip,
+    inside a savepoint.
+
+    Reading the table first would cost more than the change (bench W2, W6-pg). If the
+    database refuses, the savepoint is rolled back (nothing changed), the table is read
+    and the ops validated as usual: bad input gets its ``migrate.exceptions`` error, and
+    any other failure is the database's own error, re-raised.
+    """
+    kw: dict[str, Any] = {"batch": batch, "options": options}
+    try:
+        p = planner.plan(ops, caps, introspect.presumed_snapshot(ops), **kw)
+    except Error:  # ops that contradict each other, or the presumption: read
+        p = planner.plan(ops, caps, _snapshot(conn, ops, ops[0].table), **kw)
+    try:
+        # in autocommit, PostgreSQL runs the one string as one (implicit) transaction
+        apply(conn, p, savepoint=not _autocommit(conn), after=after)
+    except sa.exc.DBAPIError:
+        planner.validate(ops, _snapshot(conn, ops, ops[0].table), caps)  # raises ours for bad input
+        raise
     return p
 
 
@@ -257,6 +319,87 @@ def run_backfill(conn: sa.Connection, step: Backfill, *, commit_each: bool = Fal
         last = keys[-1]
         log.info("backfill %s.%s: %d/%d rows", step.table.fullname, step.column, done, total)
     return done
+
+
+#: the savepoint around an operation's statements inside a transaction (SQLAlchemy's own
+#: are called ``sa_savepoint_N``)
+SAVEPOINT = "migrate_changeset"
+
+
+def apply(conn: sa.Connection, p: Plan, *, savepoint: bool, after: bool) -> None:
+    """Run the plan's steps on ``conn``, inside the operation's transaction; ``after``:
+    its ``after_commit`` steps too, right after.
+
+    ``savepoint``: the caller's transaction: a savepoint makes the operation atomic (a
+    failure rolls back to it, so the caller's earlier work stays usable). Where the
+    driver allows (``Capabilities.multi_statement``), plain DDL goes as one string:
+    ``SAVEPOINT; ALTER ...; ...; RELEASE SAVEPOINT``, one round trip instead of one per
+    statement plus two.
+    """
+    steps = [*p.steps, *(p.after_commit if after else ())]
+    sql = _one_string(conn, p, steps) if len(steps) + savepoint > 1 else None
+    if sql is not None:
+        _send(conn, sql, steps, savepoint=savepoint)
+        return
+    with conn.begin_nested() if savepoint else nullcontext():
+        execute(conn, p)
+        if after and p.after_commit:
+            _run_after(conn, p)
+
+
+def _in_callers_transaction(conn: sa.Connection, target: Bindable) -> bool:
+    """Whether the operation runs inside the caller's transaction, where a savepoint
+    makes it atomic (transactional DDL only; not an Engine's transaction of our own)."""
+    if isinstance(target, sa.Engine):
+        return False
+    return capabilities.for_dialect(conn.dialect).transactional_ddl and not _autocommit(conn)
+
+
+def _autocommit(conn: sa.Connection) -> bool:
+    """A caller's PostgreSQL connection in autocommit: no transaction block to put a
+    savepoint in (psycopg's and psycopg2's ``autocommit`` flag)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    return bool(getattr(conn.connection.driver_connection, "autocommit", False))
+
+
+def _one_string(conn: sa.Connection, p: Plan, steps: Sequence[Step]) -> list[str] | None:
+    """The steps' SQL, if they can be sent together: plain DDL with no bound parameters
+    on a driver that runs several statements at once; else None."""
+    if not capabilities.for_dialect(conn.dialect).multi_statement:
+        return None
+    if p.fk_check_tables or p.legacy_alter_table:
+        return None
+    if conn.get_execution_options().get("schema_translate_map"):
+        return None  # applied by SQLAlchemy per executed statement
+    sql = []
+    for step in steps:
+        if not isinstance(step, ExecutableDDLElement):
+            return None
+        compiled = step.compile(dialect=conn.dialect)
+        if compiled.params:
+            return None
+        sql.append(str(compiled).strip())
+    return sql
+
+
+def _send(conn: sa.Connection, sql: list[str], steps: Sequence[Step], *, savepoint: bool) -> None:
+    if log.isEnabledFor(logging.DEBUG):
+        for step in steps:
+            log.debug("%s", _render(step, conn.dialect, literal=False))
+    if savepoint:
+        sql = [f"SAVEPOINT {SAVEPOINT}", *sql, f"RELEASE SAVEPOINT {SAVEPOINT}"]
+    try:
+        conn.exec_driver_sql(";\n".join(sql))
+    except sa.exc.DBAPIError:
+        if savepoint:
+            try:
+                conn.exec_driver_sql(
+                    f"ROLLBACK TO SAVEPOINT {SAVEPOINT}; RELEASE SAVEPOINT {SAVEPOINT}"
+                )
+            except sa.exc.DBAPIError:  # e.g. the connection is gone: the first error matters
+                log.warning("rolling back to the savepoint failed", exc_info=True)
+        raise
 
 
 def execute(conn: sa.Connection, p: Plan) -> None:
@@ -401,7 +544,8 @@ def run_plan(target: Bindable, p: Plan) -> None:
     """Execute an already planned ``p`` on ``target`` in the operation's transaction
     (what :func:`run` does after planning; used where the plan comes from elsewhere)."""
     with transaction(target) as conn:
-        execute(conn, p)
+        savepoint = _in_callers_transaction(conn, target)
+        apply(conn, p, savepoint=savepoint and p.steps != [], after=False)
 
 
 @contextmanager
@@ -409,8 +553,8 @@ def transaction(target: Bindable) -> Iterator[sa.Connection]:
     """The connection an operation runs on, in the right transaction.
 
     Engine: a connection of our own, one transaction, committed on success.
-    Connection or Session: the caller's transaction, never committed by us; a
-    savepoint makes the operation atomic where DDL is transactional.
+    Connection or Session: the caller's transaction, never committed by us (:func:`apply`
+    makes the operation's changes atomic in it with a savepoint).
     """
     if isinstance(target, sa.Engine):
         with target.connect() as conn:
@@ -427,11 +571,7 @@ def transaction(target: Bindable) -> Iterator[sa.Connection]:
     conn = target.connection() if isinstance(target, Session) else target
     if conn.dialect.name == "sqlite":
         _sqlite_begin(conn)
-    if capabilities.for_dialect(conn.dialect).transactional_ddl:
-        with conn.begin_nested():
-            yield conn
-    else:
-        yield conn
+    yield conn
 
 
 def _sqlite_driver(conn: sa.Connection) -> Any:

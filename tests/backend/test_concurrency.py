@@ -24,6 +24,7 @@ from sqlalchemy import event
 
 import migrate.changeset as cs
 from migrate.changeset import alter_table
+from tests.support import split_statements
 
 STEPS = 6
 
@@ -84,7 +85,7 @@ def test_two_threads_two_tables_postgresql(engine: sa.Engine) -> None:
 
                 @event.listens_for(conn, "before_cursor_execute")
                 def record(c: Any, cursor: Any, statement: str, *a: Any) -> None:
-                    seen[name].append(statement)
+                    seen[name].extend(split_statements(c, statement))
 
                 with cs.bind(conn):
                     for i in range(STEPS):
