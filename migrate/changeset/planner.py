@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.ddl import ExecutableDDLElement
 
 from migrate.changeset.capabilities import Capabilities
+from migrate.changeset.databases import planner_for
 from migrate.changeset.introspect import TableSnapshot
 from migrate.changeset.ops import (
     UNCHANGED,
@@ -118,8 +119,6 @@ def plan(
     if not validated:
         validate(ops, snap, caps)
     check_types_render(ops, caps)
-    from migrate.changeset.databases import planner_for
-
     if batch:
         ops = coalesce_alters(ops)
     algorithm, lock = mysql_alter_options(ops, options or {})
@@ -138,7 +137,7 @@ def mysql_alter_options(
     checked (upper-cased) on every dialect so a typo fails everywhere."""
     merged = dict(options)
     for op in ops:
-        if isinstance(op, AlterColumnOp):
+        if isinstance(op, AlterColumnOp) and op.dialect_options:
             merged |= {k: v for k, v in op.dialect_options if k.startswith(("mysql_", "mariadb_"))}
     if not merged:
         return None, None
@@ -197,10 +196,7 @@ def needs(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> frozens
     Validates first: bad input is refused before anything more is read.
     """
     validate(ops, snap, caps)
-    from migrate.changeset.databases import planner_for
-
-    wanted = getattr(planner_for(caps), "needs", None)
-    return frozenset(wanted(ops, caps, snap)) if wanted is not None else frozenset()
+    return planner_for(caps).needs(ops, caps, snap)
 
 
 def _clause_columns(step: Step, caps: Capabilities) -> tuple[str | None, str | None] | None:
@@ -273,10 +269,10 @@ def merge_clauses(steps: list[Step], caps: Capabilities) -> list[Step]:
 
 def check_types_render(ops: Sequence[Op], caps: Capabilities) -> None:
     """A new column whose type the dialect cannot render is refused, naming it (SPEC §7)."""
-    from migrate.changeset.databases.common import render_type
-
     for op in ops:
         if isinstance(op, AddColumnOp):
+            from migrate.changeset.databases.common import render_type
+
             try:
                 render_type(op.column.type, caps)
             except NotSupportedError as exc:

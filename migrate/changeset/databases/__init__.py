@@ -7,18 +7,24 @@ The legacy module names of sqlalchemy-migrate (``postgres``, ``sqlite``,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from migrate.changeset.capabilities import Capabilities
 from migrate.changeset.introspect import TableSnapshot
 from migrate.changeset.ops import Op
-from migrate.changeset.planner import Plan
+
+if TYPE_CHECKING:  # the planner module imports this package
+    from migrate.changeset.planner import Plan
 
 __all__ = ["postgres", "sqlite", "mysql", "oracle", "ibmdb2"]
 
 
 class DialectPlanner(Protocol):
     def plan(self, ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan: ...
+
+    def needs(
+        self, ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot
+    ) -> frozenset[str]: ...
 
 
 _PLANNERS: dict[str, DialectPlanner] = {}

@@ -29,6 +29,11 @@ from migrate.changeset.planner import Plan, render_table
 from migrate.exceptions import NotSupportedError
 
 
+def needs(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> frozenset[str]:
+    """Nothing beyond the snapshot (see ``sqlite.needs``)."""
+    return frozenset()
+
+
 def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
     p = Plan()
     snap = common.batch_snapshot(snap, ops)

@@ -33,6 +33,11 @@ from migrate.changeset.planner import Backfill, Plan, column_for_render, fold, r
 from migrate.exceptions import NotSupportedError
 
 
+def needs(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> frozenset[str]:
+    """Nothing beyond the snapshot (see ``sqlite.needs``)."""
+    return frozenset()
+
+
 def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
     p = Plan()
     light = _light_plan(ops, snap)
