@@ -437,5 +437,22 @@ def populatable(column: sa.Column[Any]) -> bool:
 def backfill(table: sa.Table, column_name: str, value: Any, kind: str) -> sa.Update:
     """``UPDATE t SET c = value`` for existing rows (value literal or SQL expression)."""
     col = table.c[column_name]
-    expr = value if kind == "sql" else sa.literal(value, type_=col.type)
+    expr = value if kind == "sql" else default_literal(value, col.type)
     return sa.update(table).values({col: expr})
+
+
+_PROBE = sa.engine.default.DefaultDialect()
+
+
+def default_literal(value: Any, type_: sa.types.TypeEngine[Any]) -> sa.BindParameter[Any]:
+    """``value``, a column's constant Python default, as a literal of the column's type;
+    one that type cannot write as SQL (``default=3`` on a ``String`` column) as a literal
+    of the value's own Python type, which the database converts on assignment like it
+    converts the value of an INSERT."""
+    try:
+        processor = type_.literal_processor(_PROBE)
+        if processor is not None:
+            processor(value)
+    except Exception:  # noqa: BLE001 (any failure of the type's own renderer)
+        return sa.literal(value)
+    return sa.literal(value, type_=type_)

@@ -57,6 +57,7 @@ from migrate.changeset.ops import (
     RenameIndexOp,
     RenameTableOp,
 )
+from migrate.changeset.planner import default_literal
 from migrate.changeset.sqlite_schema import (
     ColumnClause,
     ColumnDef,
@@ -378,7 +379,7 @@ def _signature_clause(col: str, c: ColumnClause) -> Signature | None:
 def _render_literal(value: Any, type_: sa.types.TypeEngine[Any]) -> str:
     try:
         return str(
-            sa.literal(value, type_).compile(
+            default_literal(value, type_).compile(
                 dialect=_DIALECT, compile_kwargs={"literal_binds": True}
             )
         )

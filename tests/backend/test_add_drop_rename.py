@@ -27,6 +27,36 @@ def test_add_nullable_column_fills_python_default(engine: sa.Engine) -> None:
     assert rows(engine, "users") == [(i, f"u{i}", "nobody@example.com") for i in (1, 2, 3)]
 
 
+@pytest.mark.parametrize("nullable", [True, False])
+def test_a_default_of_another_python_type_fills_the_rows_converted(
+    engine: sa.Engine, nullable: bool
+) -> None:
+    """``default=3`` on a String column (the type cannot write 3 as a literal): the rows
+    get '3', as an INSERT of the default would store it; in a batch too, where the column
+    is added as Integer and changed to String in the same block."""
+    users = make_users(engine)
+    sa.Column("code", sa.String(20), nullable=nullable, default=3).create(users)
+    with migrate.changeset.alter_table("users", engine=engine) as b:
+        b.add_column(sa.Column("n", sa.Integer, nullable=nullable, default=4))
+        b.alter_column("n", type=sa.String(20))
+    assert column_names(engine, "users") == ["id", "name", "code", "n"]
+    assert columns(engine, "users")["code"]["nullable"] is nullable
+    assert columns(engine, "users")["n"]["default"] is None
+    assert rows(engine, "users") == [(i, f"u{i}", "3", "4") for i in (1, 2, 3)]
+
+
+def test_a_default_of_another_python_type_renders_offline() -> None:
+    t = sa.Table("users", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True))
+    for dialect in ("postgresql", "mysql", "sqlite"):
+        with migrate.changeset.to_sql(dialect) as sql:
+            sa.Column("code", sa.String(20), nullable=False, default=3).create(t)
+        if dialect == "sqlite":  # a rebuild: the copy writes the value
+            assert 'SELECT "id", 3 FROM "users"' in " ".join(sql), sql
+        else:
+            assert "DEFAULT 3" in sql[0], (dialect, sql)
+        t = sa.Table("users", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True))
+
+
 def test_add_column_without_populate_leaves_nulls(engine: sa.Engine) -> None:
     users = make_users(engine)
     sa.Column("email", sa.String(60), default="x").create(users, populate_default=False)

@@ -159,3 +159,24 @@ def test_sqlite_index_only_dependencies_need_no_rebuild(engine: sa.Engine, captu
     assert [s for s in sql if "DROP COLUMN" in s.upper()]
     assert indexes(engine) == {"ix_ab": ["b"], "ix_bc": ["b", "c"]}
     assert rows(engine, "orders") == [(1, 2, 10, 100), (2, 1, 20, 200)]
+
+
+@pytest.mark.backends("sqlite")
+def test_sqlite_drop_of_a_column_a_table_check_mentions_rebuilds(engine: sa.Engine) -> None:
+    """SQLite's native DROP COLUMN refuses a column any CHECK mentions; the reflected
+    CHECK has only its text ("a" quoted), so the planner reads the text."""
+    with engine.begin() as c:
+        c.exec_driver_sql(
+            'CREATE TABLE t (id INTEGER PRIMARY KEY, "a" INTEGER NOT NULL, b INTEGER, '
+            'CONSTRAINT "ck_1" CHECK ("a" >= 0), CHECK (b <> 1))'
+        )
+        c.exec_driver_sql("INSERT INTO t (id, a, b) VALUES (1, 5, 2), (2, 0, NULL)")
+    t = sa.Table("t", sa.MetaData(), autoload_with=engine)
+    t.c.a.drop(engine=engine)
+    assert [c["name"] for c in sa.inspect(engine).get_columns("t")] == ["id", "b"]
+    assert [c["sqltext"] for c in sa.inspect(engine).get_check_constraints("t")] == ["b <> 1"]
+    with engine.connect() as c:
+        assert c.exec_driver_sql("SELECT id, b FROM t ORDER BY id").all() == [(1, 2), (2, None)]
+    t = sa.Table("t", sa.MetaData(), autoload_with=engine)
+    t.c.b.drop(engine=engine)  # its own CHECK goes with it (a rebuild too)
+    assert [c["name"] for c in sa.inspect(engine).get_columns("t")] == ["id"]

@@ -111,7 +111,7 @@ class Model:
             raise Refused((mx.DuplicateObjectError,), f"duplicate column {name}")
         if self.rows and not col.nullable and col.default is None and col.server_default is None:
             raise Refused((mx.InvalidOperationError,), f"NOT NULL {name} without default")
-        self.columns[name] = col
+        self.columns[name] = dataclasses.replace(col)  # alter_column changes its own copy
         fill = col.server_default if col.server_default is not None else col.default
         if fill is not None and col.type == "int":
             fill = int(fill)
@@ -170,9 +170,9 @@ class Model:
         if "server_default" in changes:
             col.server_default = changes["server_default"]
         if "nullable" in changes:
+            col.nullable = changes["nullable"]  # before the data check, as for create_index
             if not changes["nullable"] and any(r[key] is None for r in self.rows):
                 raise Refused(DATABASE + (mx.InvalidOperationError,), "NULLs in NOT NULL")
-            col.nullable = changes["nullable"]
 
     def _same(self, name: str, d: dict[str, str], key: str) -> bool:
         """Adding a constraint identical to one of that name is a no-op (SPEC §4)."""
@@ -189,9 +189,11 @@ class Model:
         self._name_free(name)
         if unique and self.unique_on(key):
             raise Refused((), "a second unique on one column: see test_regressions")
+        # registered before the data check: the library validates a batch's later ops as
+        # if this one succeeded (a unique index the data refuses fails when it runs)
+        self.indexes[name] = (key, unique)
         if unique:
             self._no_duplicates(key)
-        self.indexes[name] = (key, unique)
 
     def drop_index(self, name: str) -> None:
         if name not in self.indexes:
@@ -212,8 +214,8 @@ class Model:
         self._name_free(name)
         if self.unique_on(key):
             raise Refused((), "a second unique on one column: see test_regressions")
+        self.uniques[name] = key  # before the data check, as for create_index
         self._no_duplicates(key)
-        self.uniques[name] = key
 
     def add_check(self, name: str, column: str) -> None:
         key = self.key(column)
@@ -222,9 +224,9 @@ class Model:
         if self._same(name, self.checks, key):
             return
         self._name_free(name)
+        self.checks[name] = key  # before the data check, as for create_index
         if any(r[key] is not None and r[key] < 0 for r in self.rows):
             raise Refused(DATABASE, f"negative values in {key}")
-        self.checks[name] = key
 
     def add_fk(self, name: str, column: str, sqlite: bool) -> None:
         key = self.key(column)
@@ -233,10 +235,10 @@ class Model:
         if self._same(name, self.fks, key):
             return
         self._name_free(name)
+        self.fks[name] = key  # before the data check, as for create_index
         if any(r[key] is not None and r[key] not in PARENT_IDS for r in self.rows):
             kinds = (mx.InvalidOperationError,) if sqlite else DATABASE
             raise Refused(kinds, f"values of {key} not in parent")
-        self.fks[name] = key
 
     def drop_constraint(self, name: str) -> None:
         for d in (self.uniques, self.checks, self.fks):

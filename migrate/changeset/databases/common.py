@@ -28,6 +28,7 @@ from migrate.changeset.planner import (
     Plan,
     backfill,
     column_for_render,
+    default_literal,
     fold,
     python_default_value,
 )
@@ -53,7 +54,7 @@ def add_column(p: Plan, op: AddColumnOp, caps: Capabilities, rt: sa.Table | None
     kind, value = python_default_value(col) if op.populate_default else ("none", None)
     if kind == "scalar" and value is not None:
         render = column_for_render(col, rt, **auto)
-        render.server_default = sa.DefaultClause(sa.literal(value, type_=col.type))
+        render.server_default = sa.DefaultClause(default_literal(value, col.type))
         p.steps.append(ddl.AddColumn(op.table, render))
         p.steps.append(ddl.AlterColumnDefault(op.table, render, None))
     elif kind == "sql":

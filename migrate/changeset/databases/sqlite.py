@@ -34,6 +34,7 @@ from migrate.changeset.planner import (
     render_table,
 )
 from migrate.changeset.rebuild import RebuildPlan, plan_rebuild
+from migrate.changeset.sqlite_schema import references_identifier
 from migrate.exceptions import NotSupportedError
 
 
@@ -156,6 +157,15 @@ def drop_blockers(snap: TableSnapshot, op: DropColumnOp) -> list[str]:
     name = op.column_name
     found = [f"index {i.name}" for i in snap.indexes_on(name)]
     found += [f"{type(c).__name__} {c.name or '(unnamed)'}" for c in snap.constraints_on(name)]
+    # a reflected CHECK has no columns, only its text: SQLite refuses to drop a column
+    # any CHECK of the table mentions
+    found += [
+        f"CheckConstraint {c.name or '(unnamed)'}"
+        for c in snap.table.constraints
+        if isinstance(c, sa.CheckConstraint)
+        and not c.columns
+        and references_identifier(str(c.sqltext), name)
+    ]
     col = snap.column(name)
     if col is not None and col.foreign_keys:
         found.append("a foreign key")
