@@ -10,7 +10,7 @@ turns it into an :class:`~migrate.changeset.ops.AlterColumnOp` and runs it.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -351,3 +351,67 @@ def _python_default(value: Any) -> Any:
 def _table_of(column: sa.Column[Any]) -> sa.Table | None:
     table = getattr(column, "table", None)
     return table if isinstance(table, sa.Table) else None
+
+
+class RenamedByName(ColumnDelta):
+    """What ``alter_column(old, table="t", name=new)`` returns for a pure rename of a
+    table given by name, on a dialect where the rename reads no more than column names
+    (PostgreSQL, SQLite): the rename ran without reflecting the table, and ``table``,
+    ``result_column`` and ``column`` reflect it (columns and primary key, as the rename
+    left them) the first time one of them is read.
+    """
+
+    def __init__(self, reflect: Callable[[], sa.Table], old: str, new: str) -> None:
+        # none of ColumnDelta's constructor forms: they all need the Column first
+        self.alter_metadata = True
+        self._deferred = False
+        self.meta = None
+        self.engine = None
+        self.diffs = {"name": new}
+        self._table = None
+        self._result_column = None
+        self._column: sa.Column[Any] | None = None
+        self.current_name = old
+        self.dialect_options = {}
+        self._reflect_later = reflect
+
+    def _load(self) -> None:
+        if self._table is not None:
+            return
+        table = self._reflect_later()
+        new = self.diffs["name"]
+        col = next((c for c in table.columns if c.name == new), None)
+        if col is None:
+            raise NoSuchColumnError(
+                f"Table {table.name!r} has no column {new!r} any more "
+                f"(columns: {', '.join(c.name for c in table.columns)})"
+            )
+        self._table, self._result_column, self._column = table, col, col
+
+    @property
+    def table(self) -> sa.Table | None:
+        self._load()
+        return self._table
+
+    @table.setter
+    def table(self, table: sa.Table | str | None) -> None:
+        raise AttributeError("the table of a rename by table name is read from the database")
+
+    @property
+    def result_column(self) -> sa.Column[Any]:
+        self._load()
+        assert self._result_column is not None
+        return self._result_column
+
+    @result_column.setter
+    def result_column(self, column: sa.Column[Any]) -> None:
+        raise AttributeError("the column of a rename by table name is read from the database")
+
+    @property
+    def column(self) -> sa.Column[Any] | None:
+        self._load()
+        return self._column
+
+    @column.setter
+    def column(self, column: sa.Column[Any] | None) -> None:
+        self._column = column

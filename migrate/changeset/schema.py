@@ -14,10 +14,11 @@ import sqlalchemy as sa
 
 from migrate.changeset import _tables, binding, ddl, introspect, runner
 from migrate.changeset.binding import Bindable
-from migrate.changeset.delta import ColumnDelta
+from migrate.changeset.delta import ColumnDelta, RenamedByName
 from migrate.changeset.ops import (
     AddColumnOp,
     AddConstraintOp,
+    AlterColumnOp,
     CreateIndexOp,
     DropColumnOp,
     Op,
@@ -183,6 +184,11 @@ def alter_column(
             connection=connection, engine=engine, what=f"reflecting table {table!r}"
         )
         source = bind.connection() if isinstance(bind, sa.orm.Session) else bind
+        new_name = changes.get("name")
+        if metadata is None and not p and isinstance(column, str) and isinstance(new_name, str):
+            op = AlterColumnOp(TableRef(table), column, name=new_name)
+            if set(changes) == {"name"} and introspect.names_only([op], source.dialect.name):
+                return _rename_by_name(bind, op)
         if metadata is not None:  # the caller's MetaData gets the whole table
             table = sa.Table(table, metadata, autoload_with=source, extend_existing=True)
         else:
@@ -219,6 +225,23 @@ def alter_column(
     delta._deferred = False
     delta.result_column = original
     return delta
+
+
+def _rename_by_name(bind: Bindable, op: AlterColumnOp) -> ColumnDelta:
+    """A pure rename of a table given by name, where the rename itself reads no more than
+    column names: run it without reflecting the table; the returned delta reflects the
+    table only if asked for it (:class:`~migrate.changeset.delta.RenamedByName`)."""
+    runner.run([op], bind)
+    name = op.table.name
+
+    def reflect() -> sa.Table:
+        source = bind.connection() if isinstance(bind, sa.orm.Session) else bind
+        if isinstance(source, sa.Connection) and source.closed:
+            source = source.engine  # the delta outlived the caller's connection
+        return _reflect_for_alter(source, name, {}, binding.MetaData(bind=bind))
+
+    assert isinstance(op.name, str)
+    return RenamedByName(reflect, op.column_name, op.name)
 
 
 def _reflect_for_alter(

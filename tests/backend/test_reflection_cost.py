@@ -248,14 +248,58 @@ def test_sqlite_generated_column_counts_as_a_column(engine: sa.Engine) -> None:
 def test_alter_by_table_name_reads_less_than_a_full_autoload(
     engine: sa.Engine, capture: Any
 ) -> None:
+    """A change other than a rename reflects columns and primary key, not everything."""
     _items(engine)
     with engine.connect() as conn, capture(conn) as full:
         sa.Table("items", sa.MetaData(), autoload_with=conn)
     with engine.begin() as conn, capture(conn) as sql:
-        delta = alter_column("Label", table="items", connection=conn, name="title")
+        delta = alter_column("Label", table="items", connection=conn, type=sa.String(30))
     assert 1 <= len(reads(sql)) < len(reads(full)), (reads(sql), reads(full))
     # the returned delta describes the reflected column fully
     assert isinstance(delta.result_column.type, sa.String)
-    assert delta.result_column.name == "title"
+    assert delta.result_column.type.length == 30
+    assert columns(engine, "items")["Label"]["type"].length == 30
+    assert rows(engine, "items") == [(1, "a"), (2, None)]
+
+
+def test_rename_by_table_name_reads_the_table_only_when_asked(
+    engine: sa.Engine, capture: Any, backend_name: str
+) -> None:
+    """A pure rename by table name reads what the rename needs (SQLite: the column names;
+    PostgreSQL: nothing); the returned delta reflects the table when first asked, as the
+    rename left it, even after the caller's connection is closed."""
+    _items(engine)
+    with engine.begin() as conn, capture(conn) as sql:
+        delta = alter_column("Label", table="items", connection=conn, name="title")
+        assert len(reads(sql)) == (0 if optimistic(backend_name) else 1), reads(sql)
     assert column_names(engine, "items") == ["id", "title"]
+    assert rows(engine, "items") == [(1, "a"), (2, None)]
+    assert delta.current_name == "Label"
+    assert dict(delta.diffs) == {"name": "title"}
+    assert isinstance(delta.result_column.type, sa.String)  # read now, through the engine
+    assert delta.result_column.name == "title" and delta["name"] == "title"
+    assert delta.table is not None and [c.name for c in delta.table.columns] == ["id", "title"]
+    assert delta.column is delta.result_column
+    assert delta.table.primary_key.columns.keys() == ["id"]
+
+
+def test_rename_by_table_name_with_a_session(engine: sa.Engine) -> None:
+    _items(engine)
+    with sa.orm.Session(engine) as session:
+        delta = alter_column("Label", table="items", engine=session, name="title")
+        assert [c.name for c in delta.table.columns] == ["id", "title"]  # in the session
+        session.commit()
+    assert column_names(engine, "items") == ["id", "title"]
+    assert rows(engine, "items") == [(1, "a"), (2, None)]
+
+
+def test_rename_by_table_name_refuses_bad_input(engine: sa.Engine) -> None:
+    _items(engine)
+    with pytest.raises(NoSuchColumnError, match="nope"):
+        alter_column("nope", table="items", engine=engine, name="x")
+    with pytest.raises(DuplicateObjectError, match="'id'"):
+        alter_column("Label", table="items", engine=engine, name="id")
+    with pytest.raises(NoSuchTableError, match="ghost"):
+        alter_column("Label", table="ghost", engine=engine, name="x")
+    assert column_names(engine, "items") == ["id", "Label"]
     assert rows(engine, "items") == [(1, "a"), (2, None)]
