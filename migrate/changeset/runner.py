@@ -176,6 +176,8 @@ def _run_optimistic(
         # in autocommit, PostgreSQL runs the one string as one (implicit) transaction
         apply(conn, p, savepoint=not _autocommit(conn), after=after)
     except sa.exc.DBAPIError:
+        if conn.invalidated:
+            raise  # the connection is gone: nothing to read
         planner.validate(ops, _snapshot(conn, ops, ops[0].table), caps)  # raises ours for bad input
         raise
     return p
@@ -337,6 +339,8 @@ def apply(conn: sa.Connection, p: Plan, *, savepoint: bool, after: bool) -> None
     statement plus two.
     """
     steps = [*p.steps, *(p.after_commit if after else ())]
+    if not steps:
+        return
     sql = _one_string(conn, p, steps) if len(steps) + savepoint > 1 else None
     if sql is not None:
         _send(conn, sql, steps, savepoint=savepoint)
@@ -544,8 +548,7 @@ def run_plan(target: Bindable, p: Plan) -> None:
     """Execute an already planned ``p`` on ``target`` in the operation's transaction
     (what :func:`run` does after planning; used where the plan comes from elsewhere)."""
     with transaction(target) as conn:
-        savepoint = _in_callers_transaction(conn, target)
-        apply(conn, p, savepoint=savepoint and p.steps != [], after=False)
+        apply(conn, p, savepoint=_in_callers_transaction(conn, target), after=False)
 
 
 @contextmanager
