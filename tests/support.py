@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -91,3 +93,18 @@ def changes_undone(sql: list[str]) -> bool:
         return True
     undo = [i for i, s in enumerate(upper) if s == "ROLLBACK TO SAVEPOINT MIGRATE_CHANGESET"]
     return bool(undo) and undo[-1] > sent[-1]
+
+
+@contextmanager
+def executes(bind: sa.Engine | sa.Connection) -> Iterator[list[str]]:
+    """Every execute (one round trip) ``bind`` sends in the block, as sent (unsplit)."""
+    sent: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *a: Any) -> None:
+        sent.append(statement)
+
+    sa.event.listen(bind, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(bind, "before_cursor_execute", record)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -21,7 +20,7 @@ import sqlalchemy as sa
 import migrate.changeset  # noqa: F401  (installs the methods)
 from migrate.changeset import alter_table
 from migrate.exceptions import DuplicateObjectError, NoSuchColumnError, NoSuchTableError
-from tests.support import column_names, columns, rows
+from tests.support import column_names, columns, executes, rows
 
 pytestmark = pytest.mark.backends("postgresql")
 
@@ -37,21 +36,6 @@ def pg(request: pytest.FixtureRequest, engine: sa.Engine) -> Iterator[sa.Engine]
         yield other
     finally:
         other.dispose()
-
-
-@contextmanager
-def executes(bind: sa.Engine | sa.Connection) -> Iterator[list[str]]:
-    """Every execute (round trip) ``bind`` sends in the block, as sent."""
-    sent: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *a: Any) -> None:
-        sent.append(statement)
-
-    sa.event.listen(bind, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(bind, "before_cursor_execute", record)
 
 
 def _items(engine: sa.Engine, name: str = "items", label: str = "label") -> sa.Table:

@@ -11,8 +11,6 @@ and nothing changes on bad input.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -26,7 +24,14 @@ from migrate.exceptions import (
     NoSuchColumnError,
     NoSuchTableError,
 )
-from tests.support import changes_undone, column_names, columns, rows, schema_state
+from tests.support import (
+    changes_undone,
+    column_names,
+    columns,
+    executes,
+    rows,
+    schema_state,
+)
 
 pytestmark = pytest.mark.backends("sqlite", "postgresql")
 
@@ -47,21 +52,6 @@ def optimistic(backend_name: str) -> bool:
     return backend_name == "postgresql"
 
 
-@contextmanager
-def round_trips(bind: sa.Engine | sa.Connection) -> Iterator[list[str]]:
-    """The executes ``bind`` sends in the block (one per round trip), unsplit."""
-    sent: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *a: Any) -> None:
-        sent.append(statement)
-
-    sa.event.listen(bind, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(bind, "before_cursor_execute", record)
-
-
 def _items(engine: sa.Engine, name: str = "items", schema: str | None = None) -> sa.Table:
     t = sa.Table(
         name,
@@ -80,7 +70,7 @@ def test_add_column_reads_column_names_once(
     engine: sa.Engine, capture: Any, backend_name: str
 ) -> None:
     t = _items(engine)
-    with capture(engine) as sql, round_trips(engine) as sent:
+    with capture(engine) as sql, executes(engine) as sent:
         sa.Column("qty", sa.Integer, nullable=False, server_default="7").create(t, engine=engine)
     assert len(reads(sql)) == (0 if optimistic(backend_name) else 1), reads(sql)
     if optimistic(backend_name):
@@ -94,7 +84,7 @@ def test_add_column_reads_column_names_once(
 def test_populate_default_reads_column_names_once(engine: sa.Engine, capture: Any) -> None:
     """Bench W2: ADD ... DEFAULT 7 NOT NULL, DROP DEFAULT in one round trip, no read."""
     t = _items(engine)
-    with capture(engine) as sql, round_trips(engine) as sent:
+    with capture(engine) as sql, executes(engine) as sent:
         sa.Column("qty", sa.Integer, nullable=False, default=7).create(t, engine=engine)
     assert not reads(sql), reads(sql)
     assert len(changes(sql)) == 2, changes(sql)
@@ -109,7 +99,7 @@ def test_rename_and_add_in_a_batch_by_name_read_once(
     engine: sa.Engine, capture: Any, backend_name: str
 ) -> None:
     _items(engine)
-    with engine.begin() as conn, capture(conn) as sql, round_trips(conn) as sent:
+    with engine.begin() as conn, capture(conn) as sql, executes(conn) as sent:
         with alter_table("items", connection=conn) as b:
             b.add_column(sa.Column("note", sa.String(10)))
             b.rename_column("Label", "title")
