@@ -19,7 +19,6 @@ from sqlalchemy.sql.ddl import ExecutableDDLElement
 
 from migrate.changeset.ops import TableRef
 
-
 _F = TypeVar("_F", bound=Callable[..., str])
 
 #: (element class, dialect name or "default") -> its renderer, as ``@compiles`` registers it
