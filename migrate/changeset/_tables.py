@@ -97,8 +97,9 @@ _NAME_MEMOS = (
 
 
 def _forget_memos(column: sa.Column[Any]) -> None:
+    pop = column.__dict__.pop
     for name in _NAME_MEMOS:
-        column.__dict__.pop(name, None)
+        pop(name, None)
     column._reset_memoizations()
 
 
@@ -127,14 +128,16 @@ def _rekey_in_place(coll: Any, alias: tuple[str, sa.Column[Any]] | None) -> bool
     replace no column; False (nothing changed) otherwise."""
     entries = coll._collection
     seen: set[str] = set()
-    for _k, col, _m in entries:
+    old_keys: set[str] = set()
+    members: set[int] = set()
+    for k, col, _m in entries:
         key = col.key
         if key in seen or (col.name in seen and key != col.name):
             return False  # _populate_separate_keys would replace a column
         seen.add(key)
+        old_keys.add(k)
+        members.add(id(col))
     index = coll._index
-    old_keys = {k for k, _c, _m in entries}
-    members = {id(c) for _k, c, _m in entries}
     aliases = [
         (k, entry[1])
         for k, entry in index.items()

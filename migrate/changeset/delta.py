@@ -31,6 +31,7 @@ DIFF_KEYS = (
 )
 #: Keywords accepted besides DIFF_KEYS: ``default`` changes only the Python-side default.
 EXTRA_KEYS = ("default",)
+_KNOWN_KEYS = frozenset(DIFF_KEYS + EXTRA_KEYS)
 #: Dialect options passed through to the planners.
 DIALECT_PREFIXES = ("postgresql_", "mysql_", "mariadb_", "sqlite_")
 
@@ -112,7 +113,7 @@ class ColumnDelta(MutableMapping[str, Any]):
         self.column: sa.Column[Any] | None = None
         self.current_name: str = ""
         self.dialect_options: dict[str, Any] = {
-            k: kw.pop(k) for k in list(kw) if k.startswith(DIALECT_PREFIXES)
+            k: kw.pop(k) for k in [k for k in kw if k.startswith(DIALECT_PREFIXES)]
         }
         if p and isinstance(p[0], sa.Column):
             if len(p) >= 2 and isinstance(p[1], sa.Column):
@@ -293,7 +294,7 @@ class ColumnDelta(MutableMapping[str, Any]):
 
     def _apply_diffs(self, diffs: dict[str, Any]) -> None:
         """Record ``diffs`` and apply them to ``result_column``."""
-        unknown = [key for key in diffs if key not in DIFF_KEYS and key not in EXTRA_KEYS]
+        unknown = [key for key in diffs if key not in _KNOWN_KEYS]
         if unknown:
             warnings.warn(
                 f"alter_column() ignored keyword argument(s): {', '.join(sorted(unknown))} "
@@ -328,7 +329,7 @@ class ColumnDelta(MutableMapping[str, Any]):
         name = d.get("name", UNCHANGED)
         if name is not UNCHANGED and name == self.current_name:
             name = UNCHANGED
-        options = tuple(sorted(self.dialect_options.items()))
+        options = tuple(sorted(self.dialect_options.items())) if self.dialect_options else ()
         return AlterColumnOp(
             TableRef(table.name, table.schema),
             self.current_name,

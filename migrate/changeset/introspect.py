@@ -38,9 +38,14 @@ class ReferencingFK:
     initially: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class TableSnapshot:
-    """What exists: one table as the database (or offline, the caller's Table) says."""
+    """What exists: one table as the database (or offline, the caller's Table) says.
+
+    Never changed once built (planners make a new one with ``dataclasses.replace``); not
+    ``frozen=True``, whose ``__init__`` takes about three times as long, and one is built
+    per operation (bench W5).
+    """
 
     ref: TableRef
     #: the table reflected into a private MetaData; never the caller's object

@@ -300,9 +300,12 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
     """
     fold = str if caps is not None and caps.case_sensitive_names else _fold
     names = {fold(c.name) for c in snap.table.columns}
-    indexes: set[str] = {str(i.name) for i in snap.table.indexes if i.name}
+    # the index names, read when the first op about indexes comes (most ops are not)
+    indexes: set[str] | None = None
     table = snap.ref.fullname
     for op in ops:
+        if indexes is None and isinstance(op, (DropColumnOp, CreateIndexOp, DropIndexOp)):
+            indexes = {str(i.name) for i in snap.table.indexes if i.name}
         if isinstance(op, AddColumnOp):
             col = op.column
             if fold(col.name) in names:
@@ -330,6 +333,7 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
                     f"(columns: {', '.join(sorted(c.name for c in snap.table.columns))})"
                 )
             names.discard(fold(op.column_name))
+            assert indexes is not None
             indexes -= {
                 i.name for i in snap.table.indexes if op.column_name in {c.name for c in i.columns}
             }
@@ -361,6 +365,7 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
                         f"Cannot create index {op.name!r} on table {table!r}: it has no "
                         f"column {name!r}"
                     )
+            assert indexes is not None
             if op.name in indexes:
                 raise DuplicateObjectError(
                     f"Table {table!r} already has an index {op.name!r}; drop it first or "
@@ -368,6 +373,7 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
                 )
             indexes.add(op.name)
         elif isinstance(op, DropIndexOp):
+            assert indexes is not None
             if not snap.offline and op.index_name not in indexes:
                 raise NoSuchObjectError(
                     f"Table {table!r} has no index {op.index_name!r} "

@@ -21,7 +21,7 @@ from sqlalchemy.sql.ddl import ExecutableDDLElement
 
 from migrate.changeset import capabilities, introspect, planner
 from migrate.changeset.binding import Bindable
-from migrate.changeset.ddl import CopyRows, RawSQL
+from migrate.changeset.ddl import CopyRows, RawSQL, render
 from migrate.changeset.ops import AlterColumnOp, CreateIndexOp, DropIndexOp, Op, RenameTableOp
 from migrate.changeset.planner import Backfill, Plan, Step
 from migrate.exceptions import (
@@ -612,11 +612,13 @@ def _render(step: Step, dialect: Dialect, *, literal: bool = True) -> str:
             "callable evaluated per row, which offline SQL cannot render: give the column "
             "a server_default or a SQL expression default, or populate_default=False"
         )
-    kw = {"literal_binds": True} if literal else {}
     if isinstance(step, ExecutableDDLElement):
         # what step.compile() does for a DDL element, minus its per-call set-up (W5)
         compiler = dialect.ddl_compiler(dialect, None)  # type: ignore[arg-type]
-        return str(compiler.process(step, **kw)).strip()
+        if literal:
+            return render(step, compiler, literal_binds=True).strip()
+        return render(step, compiler).strip()
+    kw = {"literal_binds": True} if literal else {}
     assert isinstance(step, sa.sql.ClauseElement)
     return str(step.compile(dialect=dialect, compile_kwargs=kw)).strip()
 

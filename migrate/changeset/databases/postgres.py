@@ -59,7 +59,10 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
             col = (columns or snap).column(op.column_name)
             assert col is not None, "validate() checks the column exists"
             changes = common.column_changes(op, col, caps)
-        match op:
+        match op:  # the op classes are unrelated: the order of the cases is the commonest first
+            case AlterColumnOp():
+                assert col is not None and changes is not None
+                alter_column(p, op, caps, snap, rt, col, changes)
             case AddColumnOp():
                 create_enum_types(p, op.column.type, snap)
                 if op.populate_default and volatile_default(op.column):
@@ -86,9 +89,6 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
                 book.drop(p, op, rt)
             case RenameIndexOp():
                 book.rename_index(p, op, rt)
-            case AlterColumnOp():
-                assert col is not None and changes is not None
-                alter_column(p, op, caps, snap, rt, col, changes)
             case _:
                 raise NotSupportedError(f"{type(op).__name__} is not supported on PostgreSQL yet")
         if len(ops) > 1:
