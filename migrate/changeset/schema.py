@@ -184,10 +184,10 @@ def alter_column(
             connection=connection, engine=engine, what=f"reflecting table {table!r}"
         )
         source = bind.connection() if isinstance(bind, sa.orm.Session) else bind
-        new_name = changes.get("name")
-        if metadata is None and not p and isinstance(column, str) and isinstance(new_name, str):
-            op = AlterColumnOp(TableRef(table), column, name=new_name)
-            if set(changes) == {"name"} and introspect.names_only([op], source.dialect.name):
+        pure_rename = set(changes) == {"name"} and isinstance(changes["name"], str)
+        if pure_rename and metadata is None and not p and isinstance(column, str):
+            op = AlterColumnOp(TableRef(table), column, name=changes["name"])
+            if introspect.names_only([op], source.dialect.name):
                 return _rename_by_name(bind, op)
         if metadata is not None:  # the caller's MetaData gets the whole table
             table = sa.Table(table, metadata, autoload_with=source, extend_existing=True)
