@@ -289,17 +289,14 @@ def fold(name: str) -> str:
     return name if getattr(name, "quote", None) else str.lower(name)
 
 
-_fold = fold
-
-
 def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None = None) -> None:
     """Refuse bad input that every dialect would refuse, before anything runs.
 
     Column names compare as the database compares them: exactly on PostgreSQL (``"ID"``
     and ``id`` are two columns there), case-insensitively elsewhere.
     """
-    fold = str if caps is not None and caps.case_sensitive_names else _fold
-    names = {fold(c.name) for c in snap.table.columns}
+    same = str if caps is not None and caps.case_sensitive_names else fold  # the compared form
+    names = {same(c.name) for c in snap.table.columns}
     # the index names, read when the first op about indexes comes (most ops are not)
     indexes: set[str] | None = None
     table = snap.ref.fullname
@@ -308,7 +305,7 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
             indexes = {str(i.name) for i in snap.table.indexes if i.name}
         if isinstance(op, AddColumnOp):
             col = op.column
-            if fold(col.name) in names:
+            if same(col.name) in names:
                 raise DuplicateObjectError(
                     f"Column {col.name!r} already exists in table {table!r}; "
                     "alter it instead, or choose another name"
@@ -325,14 +322,14 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
                     "without a default: give it a server_default or a default, or make it "
                     "nullable, fill it, then alter(nullable=False)"
                 )
-            names.add(fold(col.name))
+            names.add(same(col.name))
         elif isinstance(op, DropColumnOp):
-            if fold(op.column_name) not in names:
+            if same(op.column_name) not in names:
                 raise NoSuchColumnError(
                     f"Table {table!r} has no column {op.column_name!r} "
                     f"(columns: {', '.join(sorted(c.name for c in snap.table.columns))})"
                 )
-            names.discard(fold(op.column_name))
+            names.discard(same(op.column_name))
             assert indexes is not None
             indexes -= {
                 i.name for i in snap.table.indexes if op.column_name in {c.name for c in i.columns}
@@ -344,23 +341,23 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
                     "a table of that name already exists"
                 )
         elif isinstance(op, AlterColumnOp):
-            if fold(op.column_name) not in names:
+            if same(op.column_name) not in names:
                 raise NoSuchColumnError(
                     f"Table {table!r} has no column {op.column_name!r} "
                     f"(columns: {', '.join(sorted(c.name for c in snap.table.columns))})"
                 )
             new = op.name
-            if isinstance(new, str) and fold(new) != fold(op.column_name):
-                if fold(new) in names:
+            if isinstance(new, str) and same(new) != same(op.column_name):
+                if same(new) in names:
                     raise DuplicateObjectError(
                         f"Cannot rename column {op.column_name!r} of table {table!r} to "
                         f"{new!r}: a column of that name already exists"
                     )
-                names.discard(fold(op.column_name))
-                names.add(fold(new))
+                names.discard(same(op.column_name))
+                names.add(same(new))
         elif isinstance(op, CreateIndexOp):
             for name in op.columns:
-                if fold(name) not in names:
+                if same(name) not in names:
                     raise NoSuchColumnError(
                         f"Cannot create index {op.name!r} on table {table!r}: it has no "
                         f"column {name!r}"
