@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 
@@ -281,27 +281,44 @@ def presumed_snapshot(ops: Sequence[Any]) -> TableSnapshot:
 
     For :func:`names_only` ops run optimistically (``runner.optimistic``): their SQL
     depends on the names alone, and the database refuses what the table does not allow.
+    The table is a :class:`PresumedTable`, not an ``sa.Table`` (whose construction alone
+    costs more than planning the ops; bench W2, W6-pg).
     """
     from migrate.changeset.ops import AlterColumnOp
     from migrate.changeset.planner import fold
 
     seen: set[str] = set()
-    presumed: list[str] = []
+    presumed: list[sa.Column[Any]] = []
     for op in ops:
         if isinstance(op, AlterColumnOp):
             if fold(op.column_name) not in seen:
-                presumed.append(op.column_name)
+                presumed.append(sa.Column(op.column_name, sa.types.NULLTYPE))
             seen.update((fold(op.column_name), fold(str(op.name))))
         else:
             seen.add(fold(op.column.name))
     ref = ops[0].table
-    table = sa.Table(
-        ref.name,
-        sa.MetaData(),
-        *[sa.Column(name, sa.types.NULLTYPE) for name in presumed],
-        schema=ref.schema,
-    )
+    table = cast(sa.Table, PresumedTable(ref, tuple(presumed)))
     return TableSnapshot(ref=ref, table=table, has_rows=None)
+
+
+class PresumedTable:
+    """The table of a :func:`presumed_snapshot`: its name and the presumed columns
+    (detached), no index, constraint or primary key. What planning :func:`names_only`
+    ops reads of a table; reading anything else is a planner bug and fails loudly."""
+
+    indexes: frozenset[sa.Index] = frozenset()
+    constraints: frozenset[sa.Constraint] = frozenset()
+    foreign_keys: frozenset[sa.ForeignKey] = frozenset()
+    primary_key: tuple[sa.Column[Any], ...] = ()
+
+    def __init__(self, ref: TableRef, columns: tuple[sa.Column[Any], ...]) -> None:
+        self.name = ref.name
+        self.schema = ref.schema
+        self.fullname = ref.fullname
+        self.columns = columns
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"a presumed table has only names and columns (read {name!r})")
 
 
 def wants_rows(ops: Sequence[Any]) -> bool:

@@ -368,23 +368,19 @@ def _autocommit(conn: sa.Connection) -> bool:
 
 
 def _one_string(conn: sa.Connection, p: Plan, steps: Sequence[Step]) -> list[str] | None:
-    """The steps' SQL, if they can be sent together: plain DDL with no bound parameters
-    on a driver that runs several statements at once; else None."""
+    """The steps' SQL, if they can be sent together: DDL only (no DML, whose parameters
+    are bound per statement) on a driver that runs several statements at once; else
+    None."""
     if not capabilities.for_dialect(conn.dialect).multi_statement:
         return None
     if p.fk_check_tables or p.legacy_alter_table:
         return None
     if conn.get_execution_options().get("schema_translate_map"):
         return None  # applied by SQLAlchemy per executed statement
-    sql = []
-    for step in steps:
-        if not isinstance(step, ExecutableDDLElement):
-            return None
-        compiled = step.compile(dialect=conn.dialect)
-        if compiled.params:
-            return None
-        sql.append(str(compiled).strip())
-    return sql
+    if not all(isinstance(step, ExecutableDDLElement) for step in steps):
+        return None
+    # DDL compiles without bound parameters (SQLAlchemy's DDLCompiler has none)
+    return [_render(step, conn.dialect, literal=False) for step in steps]
 
 
 def _send(conn: sa.Connection, sql: list[str], steps: Sequence[Step], *, savepoint: bool) -> None:
