@@ -302,23 +302,23 @@ def presumed_snapshot(ops: Sequence[Any]) -> TableSnapshot:
 
 
 class PresumedTable:
-    """The table of a :func:`presumed_snapshot`: its name and the presumed columns
-    (detached), no index, constraint or primary key. What planning :func:`names_only`
-    ops reads of a table; reading anything else is a planner bug and fails loudly."""
+    """The table of a :func:`presumed_snapshot`: its name, the presumed columns and no
+    index, which is all that planning plain :func:`names_only` ops reads. Reading
+    anything else builds the ``sa.Table`` (these columns attached) and reads that."""
 
     indexes: frozenset[sa.Index] = frozenset()
-    constraints: frozenset[sa.Constraint] = frozenset()
-    foreign_keys: frozenset[sa.ForeignKey] = frozenset()
-    primary_key: tuple[sa.Column[Any], ...] = ()
 
     def __init__(self, ref: TableRef, columns: tuple[sa.Column[Any], ...]) -> None:
         self.name = ref.name
         self.schema = ref.schema
         self.fullname = ref.fullname
         self.columns = columns
+        self._table: sa.Table | None = None
 
     def __getattr__(self, name: str) -> Any:
-        raise AssertionError(f"a presumed table has only names and columns (read {name!r})")
+        if self._table is None:
+            self._table = sa.Table(self.name, sa.MetaData(), *self.columns, schema=self.schema)
+        return getattr(self._table, name)
 
 
 def wants_rows(ops: Sequence[Any]) -> bool:
