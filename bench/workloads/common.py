@@ -33,46 +33,51 @@ class Counter:
 
     A table copy is a ``CREATE TABLE`` followed by ``INSERT ... SELECT`` into it (what every
     SQLite rebuild does once; a copy made in several rowid chunks counts once).
-    Counts only while ``active``, so setup and checks are not counted.
+    Records only while ``active``, so setup and checks are not counted; while timed it
+    only keeps the SQL text: :meth:`count` splits and classifies it afterwards (splitting
+    with sqlparse costs more than some of the operations measured).
     """
 
     def __init__(self) -> None:
         self.active = False
-        self.statements = 0
-        self.round_trips = 0
-        self.copies = 0
-        self.changes = 0
-        self._created = False
-        self.log: list[str] = []
+        self.sent: list[str] = []
+        self.reset()
 
     def attach(self, engine: sa.Engine) -> None:
         if not event.contains(engine, "before_cursor_execute", self._on):
             event.listen(engine, "before_cursor_execute", self._on)
 
     def reset(self) -> None:
+        self.sent = []
         self.statements = 0
         self.round_trips = 0
         self.copies = 0
         self.changes = 0
-        self._created = False
-        self.log = []
+        self.log: list[str] = []
 
     def _on(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if not self.active:
-            return
-        self.round_trips += 1
-        parts = sqlparse.split(statement) if ";" in statement else [statement]
-        for part in parts:
-            self.statements += 1
-            flat = " ".join(part.rstrip(";").split()).upper()
-            self.log.append(flat)
-            if flat.startswith("CREATE TABLE"):
-                self._created = True
-            elif flat.startswith("INSERT") and " SELECT " in flat and self._created:
-                self.copies += 1  # later chunks of the same copy (rowid ranges) do not count
-                self._created = False
-            if not flat.startswith(_READS):
-                self.changes += 1
+        if self.active:
+            self.sent.append(statement)
+
+    def count(self) -> None:
+        """Fill the counts from the SQL recorded since :meth:`reset`."""
+        sent = self.sent
+        self.reset()
+        created = False
+        for statement in sent:
+            self.round_trips += 1
+            parts = sqlparse.split(statement) if ";" in statement else [statement]
+            for part in parts:
+                self.statements += 1
+                flat = " ".join(part.rstrip(";").split()).upper()
+                self.log.append(flat)
+                if flat.startswith("CREATE TABLE"):
+                    created = True
+                elif flat.startswith("INSERT") and " SELECT " in flat and created:
+                    self.copies += 1  # later chunks of the same copy (rowid ranges): once
+                    created = False
+                if not flat.startswith(_READS):
+                    self.changes += 1
 
 
 #: statements that read or manage the transaction; everything else changes something
@@ -180,6 +185,7 @@ def run_workload(w: Workload, runs: int, *, verbose: bool = False) -> list[Row]:
                 elapsed = time.perf_counter() - start
                 row.times.append(elapsed)
                 if not w.offline:
+                    trial.counter.count()
                     row.statements = trial.counter.statements
                     row.changes = trial.counter.changes
                     row.round_trips = trial.counter.round_trips
