@@ -8,45 +8,30 @@ through ``compiler.preparer``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext import compiler as _ext_compiler
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateColumn
 from sqlalchemy.sql.compiler import DDLCompiler
 from sqlalchemy.sql.ddl import ExecutableDDLElement
 
 from migrate.changeset.ops import TableRef
 
-_F = TypeVar("_F", bound=Callable[..., str])
-
-#: (element class, dialect name or "default") -> its renderer, as ``@compiles`` registers it
-_RENDERERS: dict[tuple[type, str], Callable[..., str]] = {}
-
-
-def compiles(class_: type, *dialects: str) -> Callable[[_F], _F]:
-    """SQLAlchemy's ``@compiles`` (``ext.compiler``), the renderer also recorded for
-    :func:`render`. Every renderer of this package's elements is registered through it."""
-
-    def decorate(fn: _F) -> _F:
-        for name in dialects or ("default",):
-            _RENDERERS[(class_, name)] = fn
-        return _ext_compiler.compiles(class_, *dialects)(fn)
-
-    return decorate
-
 
 def render(element: Any, compiler: DDLCompiler, **kw: Any) -> str:
-    """``compiler.process(element, **kw)``: for an element of this package, its renderer
-    for the compiler's dialect (else its default one) called directly, the choice
-    ``ext.compiler``'s dispatch makes, without its per-call cost (bench W5); any other
-    element (or a subclass with no renderer of its own) through ``compiler.process``."""
-    cls = type(element)
-    fn = _RENDERERS.get((cls, compiler.dialect.name)) or _RENDERERS.get((cls, "default"))
+    """``compiler.process(element, **kw)``, without ``ext.compiler``'s per-call dispatch
+    (bench W5): for a class with ``@compiles`` renderers (all of this package's elements,
+    and whatever a program registered on them), the one for the compiler's dialect, else
+    the class's default one, called directly, the choice ``ext.compiler`` makes; any other
+    element through ``compiler.process``."""
+    dispatcher = type(element).__dict__.get("_compiler_dispatcher")
+    fn = None
+    if dispatcher is not None:
+        fn = dispatcher.specs.get(compiler.dialect.name) or dispatcher.specs.get("default")
     if fn is None:
         return str(compiler.process(element, **kw))
-    return fn(element, compiler, **kw)
+    return str(fn(element, compiler, **kw))
 
 
 class AlterTableElement(ExecutableDDLElement):

@@ -1,4 +1,4 @@
-"""``ddl.render``: this package's renderers called directly, as ``ext.compiler`` picks them."""
+"""``ddl.render``: the ``@compiles`` renderers called directly, as ``ext.compiler`` picks them."""
 
 from __future__ import annotations
 
@@ -75,3 +75,33 @@ def test_nested_clauses_and_options_render_each_element_for_the_dialect() -> Non
         ddl.render(clauses, compiler("postgresql"))
         == "ALTER TABLE t DROP COLUMN a, DROP CONSTRAINT uq"
     )
+
+
+def test_a_programs_own_renderer_for_our_element_is_used() -> None:
+    """A program may re-spell one of our statements for a dialect with SQLAlchemy's own
+    ``@compiles``: offline SQL (and the one-string DDL on PostgreSQL) renders with it."""
+    from sqlalchemy.ext.compiler import compiles
+
+    from migrate.changeset import to_sql
+
+    specs = ddl.RenameTable._compiler_dispatcher.specs  # type: ignore[attr-defined]
+    saved = dict(specs)
+
+    @compiles(ddl.RenameTable, "postgresql")
+    def _commented(element: ddl.RenameTable, compiler: object, **kw: object) -> str:
+        return f"ALTER TABLE {element.table.name} RENAME TO {element.new_name} /* ours */"
+
+    try:
+        c = compiler("postgresql")
+        element = ddl.RenameTable(TableRef("t"), "u")
+        assert ddl.render(element, c) == "ALTER TABLE t RENAME TO u /* ours */"
+        assert ddl.render(element, c) == c.process(element)  # type: ignore[attr-defined]
+        with to_sql("postgresql") as out:
+            table = sa.Table("t", sa.MetaData(), sa.Column("a", sa.Integer))
+            table.rename("u")  # type: ignore[attr-defined]
+        assert out == ["ALTER TABLE t RENAME TO u /* ours */;"]
+        assert ddl.render(element, compiler("sqlite")) == "ALTER TABLE t RENAME TO u"
+    finally:
+        specs.clear()
+        specs.update(saved)
+    assert ddl.render(element, compiler("postgresql")) == "ALTER TABLE t RENAME TO u"
