@@ -3,6 +3,8 @@ old keys resolve to it until it is dropped, then nothing does."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import sqlalchemy as sa
 
@@ -90,3 +92,50 @@ def test_batch_rename_and_drop(dialect: str) -> None:
             b.drop_column("extra2")
     assert_gone(t, "extra", "extra2")
     assert list(t.c.keys()) == ["id", "name"]
+
+
+RENAMES = [
+    [("b", "c")],  # plain
+    [("b", "c"), ("c", "b")],  # back to the old name: its alias is taken over
+    [("b", "c"), ("c", "d"), ("a", "b")],  # another column takes an old alias's name
+    [("k", "x")],  # a keyed column (key "k", name "kn"): only its name changes
+    [("b", "kn")],  # to the name of another column (keyed)
+    [("b", "k")],  # to the key of another column
+]
+
+
+@pytest.mark.parametrize("renames", RENAMES)
+def test_renaming_one_entry_leaves_the_collection_as_rekeying_all(
+    renames: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``_tables.rename_column`` re-keys just the renamed column's entry when it can; the
+    table's column collection ends exactly as re-keying every entry leaves it."""
+    from migrate.changeset import _tables
+
+    def run() -> list[tuple[object, ...]]:
+        t = sa.Table(
+            "t",
+            sa.MetaData(),
+            sa.Column("a", sa.Integer),
+            sa.Column("b", sa.Integer),
+            sa.Column("kn", sa.Integer, key="k"),
+            sa.Index("ix", "b"),
+        )
+        origin = {id(c): c.key for c in t.c}  # names each column across the two runs
+        states: list[tuple[object, ...]] = []
+        for old, new in renames:
+            _tables.rename_column(t, t.c[old], new)
+            coll: Any = t._columns
+            states.append(
+                (
+                    [(k, origin[id(c)]) for k, c, _ in coll._collection],
+                    sorted((str(k), v[0], origin[id(v[1])]) for k, v in coll._index.items()),
+                    [(c.key, c.name) for c in t.c],
+                    [[c.name for c in index.columns] for index in t.indexes],
+                )
+            )
+        return states
+
+    fast = run()
+    monkeypatch.setattr(_tables, "_rekey_one", lambda *a: False)
+    assert fast == run()
