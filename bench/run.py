@@ -89,6 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tables", type=int, help="W6 tables")
     parser.add_argument("--only", help="comma separated workloads, e.g. W1,W5")
     parser.add_argument("--quick", action="store_true", help="small sizes for CI (< 1 min)")
+    parser.add_argument(
+        "--no-gc",
+        action="store_true",
+        help="garbage collector off while timed: CPU-bound rows (W5) without the "
+        "collections their allocations trigger",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     sizes = dict(QUICK if args.quick else FULL)
@@ -103,13 +109,17 @@ def main(argv: list[str] | None = None) -> int:
     for w in collect(sizes["rows"], sizes["ops"], sizes["tables"], only):
         if args.verbose:
             print(f"{w.key}: {w.title}", flush=True)
-        results.append((w, common.run_workload(w, sizes["runs"], verbose=args.verbose)))
+        results.append(
+            (w, common.run_workload(w, sizes["runs"], verbose=args.verbose, no_gc=args.no_gc))
+        )
 
     print(
         f"Python {sys.version.split()[0]}, SQLAlchemy {sa.__version__}, SQLite "
         f"{sqlite3.sqlite_version}, alembic "
         f"{_version('alembic') if common.HAVE_ALEMBIC else 'not installed'}, "
-        f"{os.cpu_count()} CPUs; median of {sizes['runs']} runs per tool, fresh data each run\n"
+        f"{os.cpu_count()} CPUs; median of {sizes['runs']} runs per tool, fresh data each run"
+        + ("; garbage collector off while timed" if args.no_gc else "")
+        + "\n"
     )
     for w, _ in results:
         print(f"* {w.key}: {w.title}" + (f" -- skipped: {w.skip}" if w.skip else ""))

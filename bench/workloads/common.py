@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 import traceback
@@ -151,8 +152,13 @@ class Row:
         return statistics.median(self.times) if self.times else None
 
 
-def run_workload(w: Workload, runs: int, *, verbose: bool = False) -> list[Row]:
-    """Every tool ``runs`` times, round robin (drift of the machine hits all alike)."""
+def run_workload(
+    w: Workload, runs: int, *, verbose: bool = False, no_gc: bool = False
+) -> list[Row]:
+    """Every tool ``runs`` times, round robin (drift of the machine hits all alike).
+
+    A full garbage collection before each run (not timed), so that no run pays for
+    collecting the garbage of earlier ones; ``no_gc``: the collector off while timed."""
     if w.skip:
         return [Row(w.key, "-", "-", status=f"skipped: {w.skip}")]
     rows = {t.name: Row(w.key, t.name, t.kind, ops=t.ops) for t in w.tools}
@@ -166,6 +172,9 @@ def run_workload(w: Workload, runs: int, *, verbose: bool = False) -> list[Row]:
             try:
                 trial.counter.reset()
                 trial.counter.active = True
+                gc.collect()  # every run starts from the same heap: no garbage of earlier ones
+                if no_gc:
+                    gc.disable()
                 start = time.perf_counter()
                 try:
                     note = tool.run(trial)
@@ -181,8 +190,10 @@ def run_workload(w: Workload, runs: int, *, verbose: bool = False) -> list[Row]:
                         traceback.print_exc()
                     continue
                 finally:
+                    elapsed = time.perf_counter() - start
                     trial.counter.active = False
-                elapsed = time.perf_counter() - start
+                    if no_gc:
+                        gc.enable()
                 row.times.append(elapsed)
                 if not w.offline:
                     trial.counter.count()
