@@ -170,9 +170,9 @@ def run_workload(
                 continue  # failed or not available: do not repeat
             trial = w.setup()
             try:
+                gc.collect()  # every run starts from the same heap: no garbage of earlier ones
                 trial.counter.reset()
                 trial.counter.active = True
-                gc.collect()  # every run starts from the same heap: no garbage of earlier ones
                 if no_gc:
                     gc.disable()
                 start = time.perf_counter()
