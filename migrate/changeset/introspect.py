@@ -316,6 +316,8 @@ class PresumedTable:
         self._table: sa.Table | None = None
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or "columns" not in self.__dict__:
+            raise AttributeError(name)  # copy/pickle probes, or not initialised
         if self._table is None:
             self._table = sa.Table(self.name, sa.MetaData(), *self.columns, schema=self.schema)
         return getattr(self._table, name)
