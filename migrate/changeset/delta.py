@@ -98,6 +98,20 @@ class ColumnDelta(MutableMapping[str, Any]):
     diff_keys = DIFF_KEYS
 
     def __init__(self, *p: Any, **kw: Any) -> None:
+        self._init_state(kw)
+        if p and isinstance(p[0], sa.Column):
+            if len(p) >= 2 and isinstance(p[1], sa.Column):
+                diffs = self._compare_2_columns(*p, **kw)
+            else:
+                diffs = self._compare_1_column(*p, **kw)
+        else:
+            if not p or not isinstance(p[0], str):
+                raise ValueError("First argument must be column name")
+            diffs = self._compare_parameters(*p, **kw)
+        self._apply_diffs(diffs)
+
+    def _init_state(self, kw: dict[str, Any]) -> None:
+        """Every attribute at its start value; the constructor's keywords taken from ``kw``."""
         self.alter_metadata: bool = kw.pop("alter_metadata", False)
         #: private (``_deferred=True``, from :func:`~migrate.changeset.schema.alter_column`
         #: only): no copy is made and the changes are only recorded in ``diffs``; the
@@ -115,16 +129,6 @@ class ColumnDelta(MutableMapping[str, Any]):
         self.dialect_options: dict[str, Any] = {
             k: kw.pop(k) for k in [k for k in kw if k.startswith(DIALECT_PREFIXES)]
         }
-        if p and isinstance(p[0], sa.Column):
-            if len(p) >= 2 and isinstance(p[1], sa.Column):
-                diffs = self._compare_2_columns(*p, **kw)
-            else:
-                diffs = self._compare_1_column(*p, **kw)
-        else:
-            if not p or not isinstance(p[0], str):
-                raise ValueError("First argument must be column name")
-            diffs = self._compare_parameters(*p, **kw)
-        self._apply_diffs(diffs)
 
     # ---- mapping interface -----------------------------------------------------------
 
@@ -364,16 +368,11 @@ class RenamedByName(ColumnDelta):
 
     def __init__(self, reflect: Callable[[], sa.Table], old: str, new: str) -> None:
         # none of ColumnDelta's constructor forms: they all need the Column first
-        self.alter_metadata = True
-        self._deferred = False
-        self.meta = None
-        self.engine = None
-        self.diffs = {"name": new}
-        self._table = None
-        self._result_column = None
         self._column: sa.Column[Any] | None = None
+        self._init_state({})
+        self.alter_metadata = True
+        self.diffs = {"name": new}
         self.current_name = old
-        self.dialect_options = {}
         self._reflect_later = reflect
 
     def _load(self) -> None:

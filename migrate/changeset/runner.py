@@ -343,7 +343,7 @@ def apply(conn: sa.Connection, p: Plan, *, savepoint: bool, after: bool) -> None
         return
     sql = _one_string(conn, p, steps) if len(steps) + savepoint > 1 else None
     if sql is not None:
-        _send(conn, sql, steps, savepoint=savepoint)
+        _send(conn, sql, savepoint=savepoint)
         return
     with conn.begin_nested() if savepoint else nullcontext():
         execute(conn, p)
@@ -383,10 +383,10 @@ def _one_string(conn: sa.Connection, p: Plan, steps: Sequence[Step]) -> list[str
     return [_render(step, conn.dialect, literal=False) for step in steps]
 
 
-def _send(conn: sa.Connection, sql: list[str], steps: Sequence[Step], *, savepoint: bool) -> None:
+def _send(conn: sa.Connection, sql: list[str], *, savepoint: bool) -> None:
     if log.isEnabledFor(logging.DEBUG):
-        for step in steps:
-            log.debug("%s", _render(step, conn.dialect, literal=False))
+        for statement in sql:  # as rendered: the steps are not compiled again
+            log.debug("%s", statement)
     if savepoint:
         sql = [f"SAVEPOINT {SAVEPOINT}", *sql, f"RELEASE SAVEPOINT {SAVEPOINT}"]
     try:
