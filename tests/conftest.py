@@ -49,7 +49,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from tests.support import split_statements
+from tests.support import REFUSED_IN_AUTOCOMMIT, split_statements
 
 BACKENDS = ("sqlite", "postgresql", "mysql")
 URL_ENV = {"postgresql": "TEST_PG_URL", "mysql": "TEST_MYSQL_URL"}
@@ -430,9 +430,19 @@ def capture_sql(bind: Engine | Connection) -> Iterator[list[str]]:
 
     Several ``;``-separated statements sent in one execute (the library does that on
     PostgreSQL with psycopg: ``SAVEPOINT ...; ALTER ...; RELEASE ...``) are recorded one
-    by one, without the separator.
+    by one, without the separator. An execute PostgreSQL refused on a connection in
+    autocommit (one implicit transaction: none of its statements took effect) is
+    followed by :data:`~tests.support.REFUSED_IN_AUTOCOMMIT`.
     """
     statements: list[str] = []
+
+    def _refused(context: Any) -> None:
+        conn = context.connection
+        if conn is None or (isinstance(bind, Connection) and conn is not bind):
+            return
+        if conn.dialect.name == "postgresql":
+            if getattr(conn.connection.driver_connection, "autocommit", False):
+                statements.append(REFUSED_IN_AUTOCOMMIT)
 
     def _record(
         conn: Connection,
@@ -445,10 +455,13 @@ def capture_sql(bind: Engine | Connection) -> Iterator[list[str]]:
         statements.extend(split_statements(conn, statement))
 
     event.listen(bind, "before_cursor_execute", _record)
+    errors = bind if isinstance(bind, Engine) else bind.engine  # an Engine-wide event
+    event.listen(errors, "handle_error", _refused)
     try:
         yield statements
     finally:
         event.remove(bind, "before_cursor_execute", _record)
+        event.remove(errors, "handle_error", _refused)
 
 
 @pytest.fixture

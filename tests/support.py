@@ -82,16 +82,22 @@ def split_statements(conn: sa.Connection, statement: str) -> list[str]:
     return [part.strip().removesuffix(";") for part in sqlparse.split(statement)]
 
 
+#: what ``capture`` records after an execute PostgreSQL refused in autocommit
+REFUSED_IN_AUTOCOMMIT = "-- refused in autocommit: nothing of the execute above took effect"
+
+
 def changes_undone(sql: list[str]) -> bool:
     """No change in ``sql`` (statements as ``capture`` records them) took effect: none
-    was sent, or each was sent inside the library's savepoint and rolled back to it (on
-    PostgreSQL, plain adds and renames are sent without reading first; the database
-    refuses bad input and the savepoint is rolled back before the error is raised)."""
+    was sent, or each was sent inside the library's savepoint and rolled back to it, or
+    in one string the database refused in autocommit (on PostgreSQL, plain adds and
+    renames are sent without reading first; the database refuses bad input, and nothing
+    of the operation remains when the error is raised)."""
     upper = [s.strip().upper() for s in sql]
     sent = [i for i, s in enumerate(upper) if s.startswith(("ALTER", "CREATE", "DROP", "UPDATE"))]
     if not sent:
         return True
-    undo = [i for i, s in enumerate(upper) if s == "ROLLBACK TO SAVEPOINT MIGRATE_CHANGESET"]
+    undone = ("ROLLBACK TO SAVEPOINT MIGRATE_CHANGESET", REFUSED_IN_AUTOCOMMIT.upper())
+    undo = [i for i, s in enumerate(upper) if s in undone]
     return bool(undo) and undo[-1] > sent[-1]
 
 

@@ -105,6 +105,11 @@ def run(
     if _wants_autocommit(ops, target):
         return _run_autocommit(ops, target, batch=batch, options=options)
     own = isinstance(target, sa.Engine)
+    if isinstance(target, sa.Engine) and reflected is None:
+        if optimistic(ops, capabilities.for_dialect(target.dialect)):
+            alone = _run_alone(target, ops, batch=batch, options=options)
+            if alone is not None:
+                return alone
     with transaction(target) as conn:
         caps = capabilities.for_dialect(conn.dialect)
         if reflected is None and optimistic(ops, caps):
@@ -172,15 +177,53 @@ def _run_optimistic(
         p = planner.plan(ops, caps, introspect.presumed_snapshot(ops), **kw)
     except Error:  # ops that contradict each other, or the presumption: read
         p = planner.plan(ops, caps, _snapshot(conn, ops, ops[0].table), **kw)
-    try:
+    with _refused_by_database(conn, ops, caps):
         # in autocommit, PostgreSQL runs the one string as one (implicit) transaction
         apply(conn, p, savepoint=not _autocommit(conn), after=after)
+    return p
+
+
+def _run_alone(
+    engine: sa.Engine, ops: Sequence[Op], *, batch: bool, options: Mapping[str, Any] | None
+) -> Plan | None:
+    """An Engine's :func:`optimistic` operation as one string on a connection of ours in
+    AUTOCOMMIT: PostgreSQL runs it as one implicit transaction, atomic like our own
+    transaction would be, in one round trip instead of three (``BEGIN``, the string,
+    ``COMMIT``; bench W2, W6-pg ``engine=``). None, before anything was sent: an
+    operation that needs the table read first or more than one string, run as usual.
+    """
+    with engine.connect() as conn:
+        caps = capabilities.for_dialect(conn.dialect)  # with the server's version now
+        try:
+            p = planner.plan(
+                ops, caps, introspect.presumed_snapshot(ops), batch=batch, options=options
+            )
+        except Error:
+            return None
+        sql = None if p.after_commit else _one_string(conn, p, p.steps)
+        if not sql:
+            return None
+        # set on our pooled connection only; SQLAlchemy resets it when the pool takes it back
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        with _refused_by_database(conn, ops, caps):
+            _send(conn, sql, savepoint=False)
+    return p
+
+
+@contextmanager
+def _refused_by_database(
+    conn: sa.Connection, ops: Sequence[Op], caps: capabilities.Capabilities
+) -> Iterator[None]:
+    """An optimistic operation's statements, sent unread: when the database refuses
+    them (nothing of them stays), read the table and raise our error for bad input (the
+    database's as its cause); any other failure is the database's own, re-raised."""
+    try:
+        yield
     except sa.exc.DBAPIError:
         if conn.invalidated:
             raise  # the connection is gone: nothing to read
         planner.validate(ops, _snapshot(conn, ops, ops[0].table), caps)  # raises ours for bad input
         raise
-    return p
 
 
 def _snapshot(

@@ -6,12 +6,15 @@ as one string, an operation inside the caller's transaction is sent as
 column adds and renames read nothing first: when the database refuses, the savepoint is
 rolled back, the table is read, and bad input gets the library's error. Either way the
 caller's earlier work in the transaction stays, and nothing of the operation does.
+With an Engine, those plain changes are the one string alone, on a connection in
+autocommit (one implicit transaction): no BEGIN, savepoint or COMMIT around it.
 """
 
 from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -156,6 +159,71 @@ def test_another_database_error_is_re_raised_with_its_statement(pg: sa.Engine) -
     assert column_names(pg, "items") == ["id", "label"]
     assert "x" not in t.c
     assert rows(pg, "items") == [(1, "a"), (2, None), (3, "before"), (4, "after")]
+
+
+def _autocommit_flags(engine: sa.Engine) -> Iterator[list[bool]]:
+    """The driver connection's ``autocommit`` flag at each execute: True means the
+    driver sent no ``BEGIN`` before it and sends no ``COMMIT`` after it."""
+    seen: list[bool] = []
+
+    def record(conn: Any, *a: Any) -> None:
+        seen.append(bool(conn.connection.driver_connection.autocommit))
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def test_an_engines_plain_change_is_one_string_in_autocommit(pg: sa.Engine) -> None:
+    """With an Engine, no BEGIN, no savepoint, no COMMIT: the one string is one implicit
+    transaction (one round trip); the pooled connection gets its transactions back."""
+    t = _items(pg)
+    with contextmanager(_autocommit_flags)(pg) as flags, executes(pg) as sent:
+        sa.Column("qty", sa.Integer, nullable=False, default=7).create(t, engine=pg)
+        t.c.qty.alter(name="quantity", engine=pg)
+        with alter_table("items", engine=pg) as b:
+            b.add_column(sa.Column("note", sa.String(10), server_default="n"))
+            b.rename_column("label", "title")
+    assert flags == [True, True, True], sent
+    assert len(sent) == 3 and not any("SAVEPOINT" in s for s in sent), sent
+    assert sent[0].count("ALTER TABLE items") == 2  # ADD ... DEFAULT 7 NOT NULL; DROP DEFAULT
+    assert column_names(pg, "items") == ["id", "title", "quantity", "note"]
+    assert columns(pg, "items")["quantity"]["default"] is None
+    assert rows(pg, "items") == [(1, "a", 7, "n"), (2, None, 7, "n")]
+    with pg.connect() as conn:  # the pool's connection is transactional again
+        assert conn.connection.driver_connection.autocommit is False
+        conn.exec_driver_sql("INSERT INTO items (id, title, quantity) VALUES (3, 'gone', 1)")
+        conn.rollback()
+    assert rows(pg, "items") == [(1, "a", 7, "n"), (2, None, 7, "n")]
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        (lambda t, e: sa.Column("label", sa.Integer).create(t, engine=e), DuplicateObjectError),
+        (lambda t, e: t.c.label.alter(name="id", engine=e), DuplicateObjectError),
+        (lambda t, e: alter_table_rename(e, "nope", "y"), NoSuchColumnError),
+    ],
+    ids=["duplicate-add", "rename-onto-existing", "rename-missing"],
+)
+def test_an_engines_refused_change_is_our_error_and_changes_nothing(
+    pg: sa.Engine, change: Any, error: type[Exception]
+) -> None:
+    t = _items(pg)
+    with pytest.raises(error) as info:
+        change(t, pg)
+    assert isinstance(info.value.__context__, sa.exc.DBAPIError)  # the database refused first
+    assert column_names(pg, "items") == ["id", "label"]
+    assert list(t.c.keys()) == ["id", "label"]
+    assert rows(pg, "items") == [(1, "a"), (2, None)]
+
+
+def alter_table_rename(engine: sa.Engine, old: str, new: str) -> None:
+    with alter_table("items", engine=engine) as b:
+        b.add_column(sa.Column("added", sa.Integer))  # sent with it, undone with it
+        b.rename_column(old, new)
 
 
 def test_engine_target_failure_changes_nothing(pg: sa.Engine) -> None:
