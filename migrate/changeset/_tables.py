@@ -14,7 +14,11 @@ import sqlalchemy as sa
 
 def remove_column(table: sa.Table, name: str) -> sa.Column[Any] | None:
     """Remove column ``name``; indexes on it shrink or vanish, constraints on it go."""
-    col = next((c for c in table.columns if c.name == name), None)
+    coll: Any = table._columns
+    entry = coll._index.get(name)  # the column keyed by its name, the common case
+    col = entry[1] if entry is not None and entry[1].name == name else None
+    if col is None:
+        col = next((c for c in coll if c.name == name), None)
     if col is None:
         return None
     # ``_columns``, not ``columns``: the same collection, without memoizing a read-only
@@ -46,12 +50,13 @@ def remove_column(table: sa.Table, name: str) -> sa.Column[Any] | None:
     for fk in list(table.foreign_keys):
         if fk.parent is col:
             table.foreign_keys.discard(fk)
-    coll: Any = table._columns
     coll.remove(col)
-    # old keys of earlier renames: nothing resolves to a dropped column
+    # old keys of earlier renames (entries beyond a key and a position per column):
+    # nothing resolves to a dropped column
     index = coll._index
-    for key in [k for k, entry in index.items() if entry[1] is col]:
-        del index[key]
+    if len(index) > 2 * len(coll._collection):
+        for key in [k for k, entry in index.items() if entry[1] is col]:
+            del index[key]
     return col
 
 
@@ -78,28 +83,30 @@ def deregister(table: sa.Table) -> None:
 # ---- altered columns ---------------------------------------------------------------------
 
 #: memoized Column attributes derived from its name or type
-_NAME_MEMOS = (
-    "description",
-    "_tq_key_label",
-    "_tq_label",
-    "_render_label_in_columns_clause",
-    "_non_anon_label",
-    "_proxy_key",
-    "_expression_label",
-    "_anon_name_label",
-    "_anon_key_label",
-    "_anon_tq_label",
-    "_anon_tq_key_label",
-    "comparator",
-    "_gen_static_annotations_cache_key",
-    "_annotations_cache_key",
+_NAME_MEMOS = frozenset(
+    (
+        "description",
+        "_tq_key_label",
+        "_tq_label",
+        "_render_label_in_columns_clause",
+        "_non_anon_label",
+        "_proxy_key",
+        "_expression_label",
+        "_anon_name_label",
+        "_anon_key_label",
+        "_anon_tq_label",
+        "_anon_tq_key_label",
+        "comparator",
+        "_gen_static_annotations_cache_key",
+        "_annotations_cache_key",
+    )
 )
 
 
 def _forget_memos(column: sa.Column[Any]) -> None:
-    pop = column.__dict__.pop
-    for name in _NAME_MEMOS:
-        pop(name, None)
+    memos = column.__dict__
+    for name in _NAME_MEMOS.intersection(memos):  # the few set, not every one (bench W5)
+        del memos[name]
     column._reset_memoizations()
 
 
@@ -220,7 +227,7 @@ def rename_column(table: sa.Table | None, column: sa.Column[Any], new_name: str)
     # by identity: ``column in cols`` would compare with ``==`` (a SQL expression)
     for item in (*table.constraints, *table.indexes):
         cols = getattr(item, "_columns", None)
-        if cols is not None and any(c is column for c in cols):
+        if cols is not None and cols.contains_column(column):
             _rekey(cols)
 
 

@@ -29,7 +29,7 @@ UNCHANGED = _Unchanged.UNCHANGED
 Unchanged: TypeAlias = Literal[_Unchanged.UNCHANGED]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TableRef:
     """A table by name, as the database knows it."""
 
@@ -41,7 +41,7 @@ class TableRef:
         return f"{self.schema}.{self.name}" if self.schema else self.name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AddColumnOp:
     table: TableRef
     column: sa.Column[Any] = field(compare=False)
@@ -49,13 +49,13 @@ class AddColumnOp:
     populate_default: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DropColumnOp:
     table: TableRef
     column_name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AlterColumnOp:
     """Change attributes of one column; ``UNCHANGED`` fields are left alone."""
 
@@ -77,7 +77,7 @@ class AlterColumnOp:
         return {n: getattr(self, n) for n in names if getattr(self, n) is not UNCHANGED}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenameTableOp:
     table: TableRef
     new_name: str
@@ -85,7 +85,7 @@ class RenameTableOp:
     rename_constraints: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CreateIndexOp:
     table: TableRef
     name: str
@@ -96,7 +96,7 @@ class CreateIndexOp:
     dialect_kw: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DropIndexOp:
     table: TableRef
     index_name: str
@@ -104,14 +104,14 @@ class DropIndexOp:
     dialect_kw: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RenameIndexOp:
     table: TableRef
     index_name: str
     new_name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AddConstraintOp:
     table: TableRef
     constraint: sa.Constraint = field(compare=False)
@@ -120,7 +120,7 @@ class AddConstraintOp:
 ConstraintKind: TypeAlias = Literal["primary_key", "foreign_key", "unique", "check"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DropConstraintOp:
     table: TableRef
     #: the name the database knows; None for an unnamed constraint found by ``match``
@@ -131,7 +131,7 @@ class DropConstraintOp:
     constraint: sa.Constraint | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ValidateConstraintOp:
     """PostgreSQL ``VALIDATE CONSTRAINT`` of a constraint added ``NOT VALID``."""
 
