@@ -130,6 +130,9 @@ class Workload:
     offline: bool = False
     #: "ratio" column: median / floor median (False: ops/s in the notes instead)
     per_op_notes: bool = False
+    #: at least this many runs, whatever ``--runs`` says: a change of a few milliseconds
+    #: needs more than three for a median the machine's noise does not decide
+    min_runs: int = 3
 
 
 @dataclass
@@ -163,7 +166,7 @@ def run_workload(
         return [Row(w.key, "-", "-", status=f"skipped: {w.skip}")]
     rows = {t.name: Row(w.key, t.name, t.kind, ops=t.ops) for t in w.tools}
     reference: Any = None
-    for _ in range(runs):
+    for _ in range(max(runs, w.min_runs)):
         for tool in w.tools:
             row = rows[tool.name]
             if row.status:
