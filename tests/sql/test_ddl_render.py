@@ -105,3 +105,99 @@ def test_a_programs_own_renderer_for_our_element_is_used() -> None:
         specs.clear()
         specs.update(saved)
     assert ddl.render(element, compiler("postgresql")) == "ALTER TABLE t RENAME TO u"
+
+
+# ---- PostgreSQL ADD COLUMN: the column spec without the type's dialect adaptation ------
+
+
+class _Point(sa.types.UserDefinedType[object]):
+    cache_ok = True
+
+    def get_col_spec(self, **kw: object) -> str:
+        return "POINT"
+
+
+def _plain_columns() -> list[sa.Column[object]]:
+    from sqlalchemy.dialects import postgresql as pg
+
+    return [
+        sa.Column("a", sa.Integer),
+        sa.Column("b", sa.String(20), nullable=False, server_default="x'y"),
+        sa.Column("Mixed Case", sa.Numeric(10, 2), server_default=sa.text("0")),
+        sa.Column("c", sa.String(30, collation="C"), key="other_key"),
+        sa.Column("d", sa.DateTime(timezone=True), server_default=sa.func.now()),
+        sa.Column("e", pg.ARRAY(sa.Integer), nullable=False, server_default="{}"),
+        sa.Column("f", pg.JSONB, comment="the comment is its own statement"),
+        sa.Column("g", _Point()),
+        sa.Column("h", sa.BigInteger, autoincrement=True),
+        sa.Column("select", sa.Text, quote=True),
+        sa.Column("i", sa.Integer, default=5, nullable=False),
+    ]
+
+
+@pytest.mark.parametrize("column", _plain_columns(), ids=lambda c: c.name)
+def test_a_plain_postgresql_add_column_renders_as_sqlalchemy_does(
+    column: sa.Column[object],
+) -> None:
+    """The spec rendered without ``dialect_impl`` equals SQLAlchemy's own, attached to a
+    table or not; the fast path is taken (it returns a spec)."""
+    from sqlalchemy.schema import CreateColumn
+
+    c = compiler("postgresql")
+    fast = ddl._plain_pg_column_spec(column, c)  # type: ignore[arg-type]
+    assert fast is not None
+    assert fast == c.process(CreateColumn(column))  # type: ignore[attr-defined]
+    sa.Table("t", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), column)
+    assert ddl._plain_pg_column_spec(column, c) == fast  # type: ignore[arg-type]
+    assert c.process(CreateColumn(column)) == fast  # type: ignore[attr-defined]
+    sql = ddl.render(ddl.AddColumn(TableRef("t"), column), c)  # type: ignore[arg-type]
+    assert sql == f"ALTER TABLE t ADD COLUMN {fast}"
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("n", sa.Integer, sa.Identity()),
+        sa.Column("n", sa.Integer, sa.Computed("1 + 1")),
+        sa.Column("n", sa.Integer, sa.CheckConstraint("n > 0")),
+    ],
+    ids=["primary-key", "identity", "computed", "column-constraint"],
+)
+def test_other_postgresql_columns_are_rendered_by_sqlalchemy(column: sa.Column[object]) -> None:
+    from sqlalchemy.schema import CreateColumn
+
+    sa.Table("t", sa.MetaData(), column)  # a primary key renders SERIAL from its table
+    c = compiler("postgresql")
+    assert ddl._plain_pg_column_spec(column, c) is None  # type: ignore[arg-type]
+    sql = ddl.render(ddl.AddColumn(TableRef("t"), column), c)  # type: ignore[arg-type]
+    assert sql == f"ALTER TABLE t ADD COLUMN {c.process(CreateColumn(column))}"  # type: ignore[attr-defined]
+    assert ddl._plain_pg_column_spec(sa.Column("a", sa.Integer), compiler("sqlite")) is None  # type: ignore[arg-type]
+
+
+def test_a_programs_own_create_column_renderer_is_used_for_add_column() -> None:
+    """``@compiles(CreateColumn, "postgresql")`` in a program: our ADD COLUMN uses it, as
+    it would through SQLAlchemy (the registration is undone after the test)."""
+    from sqlalchemy.ext.compiler import compiles
+    from sqlalchemy.schema import CreateColumn
+
+    saved = CreateColumn.__dict__.get("_compiler_dispatch")
+    try:
+
+        @compiles(CreateColumn, "postgresql")
+        def _mine(element: CreateColumn, compiler: object, **kw: object) -> str:
+            return f"{element.element.name} MINE"
+
+        c = compiler("postgresql")
+        column = sa.Column("a", sa.Integer)
+        assert ddl._plain_pg_column_spec(column, c) is None  # type: ignore[arg-type]
+        sql = ddl.render(ddl.AddColumn(TableRef("t"), column), c)  # type: ignore[arg-type]
+        assert sql == "ALTER TABLE t ADD COLUMN a MINE"
+    finally:
+        del CreateColumn._compiler_dispatcher  # type: ignore[attr-defined]
+        if saved is None:
+            del CreateColumn._compiler_dispatch
+        else:
+            CreateColumn._compiler_dispatch = saved  # type: ignore[method-assign]
+    assert "_compiler_dispatcher" not in CreateColumn.__dict__
+    assert ddl._plain_pg_column_spec(column, c) is not None  # type: ignore[arg-type]
