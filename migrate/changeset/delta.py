@@ -126,9 +126,10 @@ class ColumnDelta(MutableMapping[str, Any]):
         #: the caller's Column object this delta describes (changed only after success)
         self.column: sa.Column[Any] | None = None
         self.current_name: str = ""
-        self.dialect_options: dict[str, Any] = {
-            k: kw.pop(k) for k in [k for k in kw if k.startswith(DIALECT_PREFIXES)]
-        }
+        self.dialect_options: dict[str, Any] = {}
+        for k in tuple(kw):  # loops, not comprehensions: one ColumnDelta per alter (W5)
+            if k.startswith(DIALECT_PREFIXES):
+                self.dialect_options[k] = kw.pop(k)
 
     # ---- mapping interface -----------------------------------------------------------
 
@@ -298,8 +299,8 @@ class ColumnDelta(MutableMapping[str, Any]):
 
     def _apply_diffs(self, diffs: dict[str, Any]) -> None:
         """Record ``diffs`` and apply them to ``result_column``."""
-        unknown = [key for key in diffs if key not in _KNOWN_KEYS]
-        if unknown:
+        if not _KNOWN_KEYS.issuperset(diffs):
+            unknown = [key for key in diffs if key not in _KNOWN_KEYS]
             warnings.warn(
                 f"alter_column() ignored keyword argument(s): {', '.join(sorted(unknown))} "
                 f"(alterable: {', '.join(DIFF_KEYS + EXTRA_KEYS)})",

@@ -106,6 +106,7 @@ def plan(
     batch: bool = False,
     options: Mapping[str, Any] | None = None,
     validated: bool = False,
+    types_checked: bool = False,
 ) -> Plan:
     """Validate ``ops`` against ``snap`` and ask the dialect's planner for steps.
 
@@ -115,10 +116,14 @@ def plan(
     ``mysql_lock``); options of another dialect are ignored, like SQLAlchemy's dialect
     keywords.
     ``validated``: :func:`needs` already validated these ops against this snapshot.
+    ``types_checked``: the caller renders every step before anything is sent or written,
+    and calls :func:`check_types_render` when that fails (offline SQL: the new columns'
+    types are not rendered twice; bench W5).
     """
     if not validated:
         validate(ops, snap, caps)
-    check_types_render(ops, caps)
+    if not types_checked:
+        check_types_render(ops, caps)
     if batch:
         ops = coalesce_alters(ops)
     algorithm, lock = mysql_alter_options(ops, options or {})
@@ -296,10 +301,12 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
     and ``id`` are two columns there), case-insensitively elsewhere.
     """
     same = str if caps is not None and caps.case_sensitive_names else fold  # the compared form
-    names = {same(c.name) for c in snap.table.columns}
+    names: set[str] = set()
+    for c in snap.table.columns:  # a loop, not a comprehension: once per operation (W5)
+        names.add(same(c.name))
     # the index names, read when the first op about indexes comes (most ops are not)
     indexes: set[str] | None = None
-    table = snap.ref.fullname
+    table = snap.ref  # its fullname, for the messages
     for op in ops:
         if indexes is None and isinstance(op, (DropColumnOp, CreateIndexOp, DropIndexOp)):
             indexes = {str(i.name) for i in snap.table.indexes if i.name}
@@ -307,7 +314,7 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
             col = op.column
             if same(col.name) in names:
                 raise DuplicateObjectError(
-                    f"Column {col.name!r} already exists in table {table!r}; "
+                    f"Column {col.name!r} already exists in table {table.fullname!r}; "
                     "alter it instead, or choose another name"
                 )
             if (
@@ -318,15 +325,15 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
                 and not col.primary_key
             ):
                 raise InvalidOperationError(
-                    f"Cannot add NOT NULL column {col.name!r} to non-empty table {table!r} "
-                    "without a default: give it a server_default or a default, or make it "
-                    "nullable, fill it, then alter(nullable=False)"
+                    f"Cannot add NOT NULL column {col.name!r} to non-empty table "
+                    f"{table.fullname!r} without a default: give it a server_default or a "
+                    "default, or make it nullable, fill it, then alter(nullable=False)"
                 )
             names.add(same(col.name))
         elif isinstance(op, DropColumnOp):
             if same(op.column_name) not in names:
                 raise NoSuchColumnError(
-                    f"Table {table!r} has no column {op.column_name!r} "
+                    f"Table {table.fullname!r} has no column {op.column_name!r} "
                     f"(columns: {', '.join(sorted(c.name for c in snap.table.columns))})"
                 )
             names.discard(same(op.column_name))
@@ -337,20 +344,20 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
         elif isinstance(op, RenameTableOp):
             if op.new_name in snap.existing_tables:
                 raise DuplicateObjectError(
-                    f"Cannot rename table {table!r} to {op.new_name!r}: "
+                    f"Cannot rename table {table.fullname!r} to {op.new_name!r}: "
                     "a table of that name already exists"
                 )
         elif isinstance(op, AlterColumnOp):
             if same(op.column_name) not in names:
                 raise NoSuchColumnError(
-                    f"Table {table!r} has no column {op.column_name!r} "
+                    f"Table {table.fullname!r} has no column {op.column_name!r} "
                     f"(columns: {', '.join(sorted(c.name for c in snap.table.columns))})"
                 )
             new = op.name
             if isinstance(new, str) and same(new) != same(op.column_name):
                 if same(new) in names:
                     raise DuplicateObjectError(
-                        f"Cannot rename column {op.column_name!r} of table {table!r} to "
+                        f"Cannot rename column {op.column_name!r} of table {table.fullname!r} to "
                         f"{new!r}: a column of that name already exists"
                     )
                 names.discard(same(op.column_name))
@@ -359,13 +366,13 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
             for name in op.columns:
                 if same(name) not in names:
                     raise NoSuchColumnError(
-                        f"Cannot create index {op.name!r} on table {table!r}: it has no "
+                        f"Cannot create index {op.name!r} on table {table.fullname!r}: it has no "
                         f"column {name!r}"
                     )
             assert indexes is not None
             if op.name in indexes:
                 raise DuplicateObjectError(
-                    f"Table {table!r} already has an index {op.name!r}; drop it first or "
+                    f"Table {table.fullname!r} already has an index {op.name!r}; drop it first or "
                     "choose another name"
                 )
             indexes.add(op.name)
@@ -373,7 +380,7 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
             assert indexes is not None
             if not snap.offline and op.index_name not in indexes:
                 raise NoSuchObjectError(
-                    f"Table {table!r} has no index {op.index_name!r} "
+                    f"Table {table.fullname!r} has no index {op.index_name!r} "
                     f"(indexes: {', '.join(sorted(indexes)) or 'none'})"
                 )
             indexes.discard(op.index_name)

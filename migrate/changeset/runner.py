@@ -41,6 +41,13 @@ class _Offline:
     statements: list[str] = field(default_factory=list)
     stream: TextIO | None = None
 
+    def write(self, sql: list[str]) -> None:
+        """Append an operation's rendered statements (and write them to the stream)."""
+        self.statements.extend(sql)
+        if self.stream is not None:
+            for statement in sql:
+                self.stream.write(statement + "\n\n")
+
 
 _offline: contextvars.ContextVar[_Offline | None] = contextvars.ContextVar(
     "migrate_changeset_offline", default=None
@@ -93,13 +100,21 @@ def run(
         snap = introspect.snapshot_from_table(table, ref)
         if "sqlite_schema" in planner.needs(ops, caps, snap):
             snap = introspect.offline_sqlite_schema(snap)
-        p = planner.plan(ops, caps, snap, batch=batch, options=options, validated=True)
+        p = planner.plan(
+            ops, caps, snap, batch=batch, options=options, validated=True, types_checked=True
+        )
+        steps = [*p.steps, *p.after_commit]
         if p.legacy_alter_table:
-            _emit(state, RawSQL("PRAGMA legacy_alter_table=ON"))
-        for step in [*p.steps, *p.after_commit]:
-            _emit(state, step)
-        if p.legacy_alter_table:
-            _emit(state, RawSQL("PRAGMA legacy_alter_table=OFF"))
+            steps = [RawSQL("PRAGMA legacy_alter_table=ON"), *steps]
+            steps.append(RawSQL("PRAGMA legacy_alter_table=OFF"))
+        sql: list[str] = []
+        try:  # every statement rendered before any is written
+            for step in steps:
+                sql.append(_render(step, state.dialect) + ";")
+        except (sa.exc.CompileError, sa.exc.UnsupportedCompilationError):
+            planner.check_types_render(ops, caps)  # a new column's type: our error, naming it
+            raise
+        state.write(sql)
         return p
     assert target is not None, "online run() needs a bind"
     if _wants_autocommit(ops, target):
@@ -660,10 +675,3 @@ def _render(step: Step, dialect: Dialect, *, literal: bool = True) -> str:
     kw = {"literal_binds": True} if literal else {}
     assert isinstance(step, sa.sql.ClauseElement)
     return str(step.compile(dialect=dialect, compile_kwargs=kw)).strip()
-
-
-def _emit(state: _Offline, step: Step) -> None:
-    sql = _render(step, state.dialect) + ";"
-    state.statements.append(sql)
-    if state.stream is not None:
-        state.stream.write(sql + "\n\n")

@@ -76,6 +76,8 @@ def pop_alter_options(kw: dict[str, Any]) -> dict[str, Any]:
     way instead of silently copying the table. Other dialects ignore them without a
     warning, like SQLAlchemy's dialect keywords.
     """
+    if not kw:
+        return {}
     return {k: kw.pop(k) for k in ALTER_OPTIONS if k in kw}
 
 

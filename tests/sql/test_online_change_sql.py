@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import pytest
@@ -90,6 +91,29 @@ def test_constant_default_is_a_temporary_server_default_not_an_update() -> None:
 def test_callable_default_cannot_be_rendered_offline_on_postgresql() -> None:
     with pytest.raises(OfflineError, match="callable evaluated per row"):
         render("postgresql", lambda: sa.Column("u", sa.Uuid, default=uuid.uuid4).create(users()))
+
+
+def test_an_operation_offline_sql_cannot_render_writes_none_of_its_statements() -> None:
+    """The ADD COLUMN renders, the per-row fill after it cannot: the block's output and
+    stream keep the earlier operation only, and the Table is unchanged."""
+    t = users()
+    stream = io.StringIO()
+    with to_sql("postgresql", stream) as out:
+        sa.Column("a", sa.Integer).create(t)  # type: ignore[attr-defined]
+        with pytest.raises(OfflineError, match="callable evaluated per row"):
+            sa.Column("u", sa.Uuid, default=uuid.uuid4).create(t, unique_name="uq_u")  # type: ignore[attr-defined]
+    assert out == ["ALTER TABLE users ADD COLUMN a INTEGER;"]
+    assert stream.getvalue() == "ALTER TABLE users ADD COLUMN a INTEGER;\n\n"
+    assert "u" not in t.c and "a" in t.c
+
+
+def test_a_new_columns_type_the_dialect_cannot_render_is_named_offline() -> None:
+    t = users()
+    with to_sql("mysql") as out:
+        with pytest.raises(NotSupportedError, match="Cannot add column 'label' to table 'users'"):
+            sa.Column("label", sa.String()).create(t)  # type: ignore[attr-defined]
+    assert out == []
+    assert "label" not in t.c
 
 
 def test_callable_default_without_populate_is_just_a_column() -> None:
