@@ -359,6 +359,9 @@ def alter_column(
     Primary key changes drop and re-add the table's primary key constraint (same name).
     ``col``: the column as it is now; ``ch``: ``common.column_changes(op, col, caps)``.
     """
+    if len(ch) == 1 and "name" in ch:  # a pure rename, the commonest alter (bench W5)
+        p.steps.append(ddl.RenameColumn(op.table, col.name, ch["name"]))
+        return
     if isinstance(op.type, sa.Enum) and enum_add_values(p, op, col, op.type):
         op = dataclasses.replace(op, type=UNCHANGED)
         ch = common.column_changes(op, col, caps)
