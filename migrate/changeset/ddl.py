@@ -103,9 +103,15 @@ class RawSQL(ExecutableDDLElement):
 
 @compiles(AddColumn)
 def _add_column(element: AddColumn, compiler: DDLCompiler, **kw: Any) -> str:
+    spec = compiler.process(CreateColumn(element.column), **kw)
+    return f"{alter_table(compiler, element.table)} ADD COLUMN {spec}"
+
+
+@compiles(AddColumn, "postgresql")
+def _add_column_postgresql(element: AddColumn, compiler: DDLCompiler, **kw: Any) -> str:
     spec = _plain_pg_column_spec(element.column, compiler)
     if spec is None:
-        spec = compiler.process(CreateColumn(element.column), **kw)
+        return _add_column(element, compiler, **kw)
     return f"{alter_table(compiler, element.table)} ADD COLUMN {spec}"
 
 
@@ -114,11 +120,11 @@ def _plain_pg_column_spec(column: sa.Column[Any], compiler: DDLCompiler) -> str 
     primary key, without its adaptation of the type to the dialect, which only decides
     ``SERIAL`` for a primary key column and costs a sixth of an offline ADD COLUMN (a new
     type object per column; bench W5). None: anything else, rendered by SQLAlchemy
-    (another dialect, a program's own compiler or ``@compiles`` on ``CreateColumn``, a
-    primary key, identity, computed or system column, or constraints on the column)."""
+    (a compiler class of another dialect or a program's own, ``@compiles`` on
+    ``CreateColumn``, a primary key, identity, computed or system column, or
+    constraints on the column)."""
     if (
-        compiler.dialect.name != "postgresql"
-        or type(compiler).get_column_specification is not _pg_column_specification()
+        type(compiler).get_column_specification is not _pg_column_specification()
         or type(compiler).visit_create_column is not DDLCompiler.visit_create_column
         or "_compiler_dispatcher" in CreateColumn.__dict__
         or column.primary_key
