@@ -739,6 +739,10 @@ class _Planner:
             col.defn = col.defn.rebuilt(clauses=clauses)
             self.changed = True
         if op.server_default is not UNCHANGED:
+            if col.source is None and col.insert_expr is None and col.defn.generated is None:
+                # a column this batch added: existing rows keep what its ADD filled them
+                # with (its default then, or NULL), not the default it is changed to
+                col.insert_expr = col.defn.default or "NULL"
             clauses = [c for c in col.defn.clauses if c.kind != "default"]
             if op.server_default is not None:
                 clauses.insert(0, _default_clause(op.server_default))

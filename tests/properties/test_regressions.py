@@ -129,6 +129,36 @@ def test_batch_rename_of_a_column_added_in_the_same_batch(engine: sa.Engine) -> 
     assert [c["name"] for c in sa.inspect(engine).get_columns("t")] == ["id", "a", "c"]
 
 
+@pytest.mark.parametrize(
+    ("added", "then", "filled", "default"),
+    [
+        (sa.Column("b", sa.Integer, nullable=False, server_default="7"), None, 7, None),
+        (sa.Column("b", sa.Integer), "7", None, "7"),
+    ],
+    ids=["not-null-default-then-none", "nullable-then-default"],
+)
+def test_batch_add_then_change_of_the_new_columns_server_default(
+    engine: sa.Engine,
+    added: sa.Column[int],
+    then: str | None,
+    filled: int | None,
+    default: str | None,
+) -> None:
+    """Was, on SQLite: NOT NULL constraint failed (the rebuild copied no value into the
+    added column, whose default the batch had dropped), or the existing rows filled with
+    the default set after the ADD. The rows keep what the ADD filled them with."""
+    _table_with_a(engine)
+    with alter_table("t", engine=engine) as b:
+        b.add_column(added)
+        b.alter_column("b", server_default=then)
+    cols = {c["name"]: c for c in sa.inspect(engine).get_columns("t")}
+    assert cols["b"]["nullable"] is added.nullable
+    assert (cols["b"]["default"] is None) is (default is None)
+    if default is not None:
+        assert default in str(cols["b"]["default"])
+    assert rows(engine, "t") == [(1, 4, filled)]
+
+
 def test_batch_two_alters_of_one_column_apart(engine: sa.Engine) -> None:
     _table_with_a(engine)
     before = schema_state(engine)
