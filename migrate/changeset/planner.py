@@ -140,10 +140,11 @@ def mysql_alter_options(
 ) -> tuple[str | None, str | None]:
     """``mysql_algorithm``/``mysql_lock`` from ``options`` and the ops' dialect options,
     checked (upper-cased) on every dialect so a typo fails everywhere."""
-    merged = dict(options)
+    merged = options  # copied only when an op adds its own (rare)
     for op in ops:
         if isinstance(op, AlterColumnOp) and op.dialect_options:
-            merged |= {k: v for k, v in op.dialect_options if k.startswith(("mysql_", "mariadb_"))}
+            mysql = {k: v for k, v in op.dialect_options if k.startswith(("mysql_", "mariadb_"))}
+            merged = {**merged, **mysql}
     if not merged:
         return None, None
     found: list[str | None] = []
@@ -304,12 +305,16 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
     names: set[str] = set()
     for c in snap.table.columns:  # a loop, not a comprehension: once per operation (W5)
         names.add(same(c.name))
-    # the index names, read when the first op about indexes comes (most ops are not)
+    # the index names, read when the first op about indexes comes (most ops are not);
+    # until then, the columns dropped before it, whose indexes it must not see
     indexes: set[str] | None = None
+    dropped: list[str] = []
     table = snap.ref  # its fullname, for the messages
     for op in ops:
-        if indexes is None and isinstance(op, (DropColumnOp, CreateIndexOp, DropIndexOp)):
+        if indexes is None and isinstance(op, (CreateIndexOp, DropIndexOp)):
             indexes = {str(i.name) for i in snap.table.indexes if i.name}
+            for name in dropped:
+                indexes -= _indexes_on(snap, name)
         if isinstance(op, AddColumnOp):
             col = op.column
             if same(col.name) in names:
@@ -337,10 +342,10 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
                     f"(columns: {', '.join(sorted(c.name for c in snap.table.columns))})"
                 )
             names.discard(same(op.column_name))
-            assert indexes is not None
-            indexes -= {
-                i.name for i in snap.table.indexes if op.column_name in {c.name for c in i.columns}
-            }
+            if indexes is None:
+                dropped.append(op.column_name)
+            else:
+                indexes -= _indexes_on(snap, op.column_name)
         elif isinstance(op, RenameTableOp):
             if op.new_name in snap.existing_tables:
                 raise DuplicateObjectError(
@@ -384,6 +389,15 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
                     f"(indexes: {', '.join(sorted(indexes)) or 'none'})"
                 )
             indexes.discard(op.index_name)
+
+
+def _indexes_on(snap: TableSnapshot, column_name: str) -> set[str]:
+    """The names of the snapshot's indexes on ``column_name`` (a drop takes them)."""
+    return {
+        str(i.name)
+        for i in snap.table.indexes
+        if i.name and column_name in {c.name for c in i.columns}
+    }
 
 
 # ---- helpers shared by the dialect planners ---------------------------------------------

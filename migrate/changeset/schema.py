@@ -88,12 +88,18 @@ def run_ops(
     connection: Bindable | None,
     engine: Bindable | None,
     what: str,
+    name: object,
     options: dict[str, Any] | None = None,
     reflected: tuple[sa.Connection, sa.Table] | None = None,
 ) -> Plan:
+    """Run ``ops`` on the bind found for them (``what`` and ``name``, e.g. "adding column"
+    and the column's name, say what for in the error when none is found), or render them
+    as offline SQL. The message is formatted only then: offline, never (bench W5)."""
     target = None
     if not runner.offline_active():
-        target = binding.resolve(connection=connection, engine=engine, table=table, what=what)
+        target = binding.resolve(
+            connection=connection, engine=engine, table=table, what=f"{what} {name!r}"
+        )
     return runner.run(ops, target, table=table, options=options, reflected=reflected)
 
 
@@ -217,7 +223,8 @@ def alter_column(
             table,
             connection=connection,
             engine=engine,
-            what=f"altering column {delta.current_name!r}",
+            what="altering column",
+            name=delta.current_name,
             reflected=reflected,
         )
     original = delta.column
@@ -349,7 +356,8 @@ def column_create(
         table,
         connection=connection,
         engine=engine,
-        what=f"adding column {self.name!r}",
+        what="adding column",
+        name=self.name,
         options=options,
     )
 
@@ -408,7 +416,8 @@ def column_drop(
         table,
         connection=connection,
         engine=engine,
-        what=f"dropping column {self.name!r}",
+        what="dropping column",
+        name=self.name,
         options=options,
     )
     _tables.remove_column(table, self.name)
@@ -462,7 +471,8 @@ def table_rename(
         self,
         connection=connection,
         engine=engine,
-        what=f"renaming table {self.name!r}",
+        what="renaming table",
+        name=self.name,
         options=options,
     )
     _rename_embedded(self, plan)
@@ -502,7 +512,8 @@ def index_rename(
         table,
         connection=connection,
         engine=engine,
-        what=f"renaming index {self.name!r}",
+        what="renaming index",
+        name=self.name,
         options=options,
     )
     self.name = name  # type: ignore[assignment]
@@ -549,7 +560,8 @@ def rename_index(
             table,
             connection=connection,
             engine=engine,
-            what=f"renaming index {index!r}",
+            what="renaming index",
+            name=index,
             options=options,
         )
         for ix in table.indexes:

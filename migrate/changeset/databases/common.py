@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -249,14 +250,30 @@ def column_changes(op: AlterColumnOp, col: sa.Column[Any], caps: Capabilities) -
 
 def type_family(type_: sa.types.TypeEngine[Any]) -> str:
     """Coarse type family: PostgreSQL casts implicitly within one, needs USING across."""
+    cls = type(type_)
+    family = _FAMILIES.get(cls)
+    if family is not None:
+        return family
     if isinstance(type_, sa.Enum):
-        return "enum"
-    affinity = type_._type_affinity
-    if affinity is None:
-        return type(type_).__name__
-    if issubclass(affinity, (sa.Integer, sa.Numeric)):
-        return "number"
-    return affinity.__name__
+        family = "enum"
+    else:
+        affinity = type_._type_affinity
+        if affinity is None:
+            family = cls.__name__
+        elif issubclass(affinity, (sa.Integer, sa.Numeric)):
+            family = "number"
+        else:
+            family = affinity.__name__
+    if inspect.getattr_static(cls, "_type_affinity") is _BASE_AFFINITY:
+        _FAMILIES[cls] = family  # SQLAlchemy's affinity: a function of the class alone
+    return family
+
+
+#: :func:`type_family` of type classes whose affinity depends on the class alone (not,
+#: e.g., a TypeDecorator's, which is its ``impl``'s): SQLAlchemy computes it per type
+#: object, walking the class's MRO, and an alter has two new type objects (bench W5)
+_FAMILIES: dict[type, str] = {}
+_BASE_AFFINITY = inspect.getattr_static(sa.types.TypeEngine, "_type_affinity")
 
 
 def primary_key_steps(

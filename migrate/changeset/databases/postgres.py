@@ -367,7 +367,7 @@ def alter_column(
         ch = common.column_changes(op, col, caps)
     elif op.type is not UNCHANGED:
         create_enum_types(p, op.type, snap)
-    options = dict(op.dialect_options)
+    options = dict(op.dialect_options) if op.dialect_options else {}
     using = options.get("postgresql_using")
     safe_not_null = bool(options.get("postgresql_safe_not_null")) and ch.get("nullable") is False
     clauses: list[ddl.ColumnClause] = []
