@@ -14,6 +14,7 @@ from typing import Any, TypeAlias
 import sqlalchemy as sa
 from sqlalchemy.sql.ddl import ExecutableDDLElement
 
+from migrate.changeset import ddl
 from migrate.changeset.capabilities import Capabilities
 from migrate.changeset.databases import planner_for
 from migrate.changeset.introspect import TableSnapshot
@@ -161,8 +162,6 @@ def mysql_alter_options(
 
 def with_mysql_options(step: Step, algorithm: str | None, lock: str | None) -> Step:
     """Append ``ALGORITHM=``/``LOCK=`` to the ALTER TABLE and index statements of a plan."""
-    from migrate.changeset import ddl
-
     alters = (ddl.AlterTableElement, sa.schema.AddConstraint, sa.schema.DropConstraint)
     indexes = (sa.schema.CreateIndex, sa.schema.DropIndex)
     if isinstance(step, alters + indexes):
@@ -207,8 +206,6 @@ def needs(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> frozens
 
 def _clause_columns(step: Step, caps: Capabilities) -> tuple[str | None, str | None] | None:
     """(column added, column touched) by a mergeable ALTER TABLE clause; None: not mergeable."""
-    from migrate.changeset import ddl
-
     match step:
         case ddl.AddColumn():
             return step.column.name, None
@@ -226,9 +223,8 @@ def _clause_columns(step: Step, caps: Capabilities) -> tuple[str | None, str | N
             return None, None
         case ddl.RenameColumn() if caps.family == "mysql":
             return step.new_name, step.old_name
-    alter_column = getattr(ddl, "AlterColumn", None)
-    if alter_column is not None and isinstance(step, alter_column):
-        return None, step.column_name
+        case ddl.AlterColumn():
+            return None, step.column_name
     return None
 
 
@@ -238,8 +234,6 @@ def merge_clauses(steps: list[Step], caps: Capabilities) -> list[Step]:
     A clause that touches a column added earlier in the same run starts a new statement:
     neither PostgreSQL nor MySQL lets one ALTER TABLE refer to a column it adds.
     """
-    from migrate.changeset import ddl
-
     merged: list[Step] = []
     run: list[ddl.AlterTableElement] = []
     added: set[str] = set()
@@ -260,7 +254,7 @@ def merge_clauses(steps: list[Step], caps: Capabilities) -> list[Step]:
             continue
         assert isinstance(step, ddl.AlterTableElement)
         adds, touches = cols
-        again = any(name and fold(name) in added for name in (adds, touches))
+        again = bool(adds and fold(adds) in added) or bool(touches and fold(touches) in added)
         if run and (step.table != run[0].table or again):
             # MySQL: DROP COLUMN b, ADD COLUMN b in one statement keeps b's indexes
             flush()

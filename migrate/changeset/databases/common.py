@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -379,10 +379,9 @@ class ColumnList:
         self.entries: list[sa.Column[Any] | _Altered] = list(table.columns)
 
     def column(self, name: str) -> sa.Column[Any] | None:
-        lower = fold(name)
-        at = self._position(lambda c: c.name == name)
+        at = self._named(name)
         if at is None:
-            at = self._position(lambda c: fold(c.name) == lower)
+            at = self._folded(fold(name))
         if at is None:
             return None
         entry = self.entries[at]
@@ -390,25 +389,36 @@ class ColumnList:
             entry = self.entries[at] = entry.column()
         return entry
 
-    def _position(self, match: Callable[[Any], bool]) -> int | None:
-        return next((i for i, c in enumerate(self.entries) if match(c)), None)
+    # loops, not next() over a generator with a lambda: a few lookups per op (bench W5)
+    def _named(self, name: str) -> int | None:
+        for i, c in enumerate(self.entries):
+            if c.name == name:
+                return i
+        return None
+
+    def _folded(self, lower: str) -> int | None:
+        for i, c in enumerate(self.entries):
+            if fold(c.name) == lower:
+                return i
+        return None
 
     def advance(self, op: Op, changes: dict[str, Any] | None) -> None:
         match op:
             case AddColumnOp():
                 # as Table.append_column(replace_existing=True): same key, same place
-                at = self._position(lambda c: c.key == op.column.key)
-                if at is None:
-                    self.entries.append(op.column)
+                key = op.column.key
+                for i, c in enumerate(self.entries):
+                    if c.key == key:
+                        self.entries[i] = op.column
+                        break
                 else:
-                    self.entries[at] = op.column
+                    self.entries.append(op.column)
             case DropColumnOp():
-                at = self._position(lambda c: c.name == op.column_name)
+                at = self._named(op.column_name)
                 if at is not None:
                     del self.entries[at]
             case AlterColumnOp() if changes:
-                lower = fold(op.column_name)
-                at = self._position(lambda c: fold(c.name) == lower)
+                at = self._folded(fold(op.column_name))
                 if at is not None:
                     entry = self.entries[at]
                     if isinstance(entry, _Altered):
