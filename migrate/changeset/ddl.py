@@ -27,12 +27,12 @@ def render(element: Any, compiler: DDLCompiler, **kw: Any) -> str:
     the class's default one, called directly, the choice ``ext.compiler`` makes; any other
     element through ``compiler.process``."""
     dispatcher = type(element).__dict__.get("_compiler_dispatcher")
-    fn = None
     if dispatcher is not None:
-        fn = dispatcher.specs.get(compiler.dialect.name) or dispatcher.specs.get("default")
-    if fn is None:
-        return str(compiler.process(element, **kw))
-    return str(fn(element, compiler, **kw))
+        specs = dispatcher.specs
+        fn = specs.get(compiler.dialect.name) or specs.get("default")
+        if fn is not None:
+            return str(fn(element, compiler, **kw))
+    return str(compiler.process(element, **kw))
 
 
 class AlterTableElement(ExecutableDDLElement):
@@ -53,14 +53,17 @@ def plain(name: str) -> str:
 
 
 def format_table(compiler: DDLCompiler, table: TableRef) -> str:
-    quoted = compiler.preparer.quote(plain(table.name))
+    name = table.name
+    quoted = compiler.preparer.quote(
+        name if getattr(name, "quote", None) is not None else str(name)
+    )
     if table.schema:
         return f"{compiler.preparer.quote_schema(table.schema)}.{quoted}"
     return quoted
 
 
 def alter_table(compiler: DDLCompiler, table: TableRef) -> str:
-    return f"ALTER TABLE {format_table(compiler, table)}"
+    return "ALTER TABLE " + format_table(compiler, table)
 
 
 def quote(compiler: DDLCompiler, name: str) -> str:

@@ -295,10 +295,16 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
     Column names compare as the database compares them: exactly on PostgreSQL (``"ID"``
     and ``id`` are two columns there), case-insensitively elsewhere.
     """
-    same = str if caps is not None and caps.case_sensitive_names else fold  # the compared form
-    names: set[str] = set()
-    for c in snap.table.columns:  # a loop, not a comprehension: once per operation (W5)
-        names.add(same(c.name))
+    names: set[str]
+    same: Callable[[str], str]
+    if caps is not None and caps.case_sensitive_names:
+        same = str  # the compared form
+        names = {c.name for c in snap.table.columns}  # a quoted_name is equal to its str
+    else:
+        same = fold
+        names = set()
+        for c in snap.table.columns:  # a loop, not a comprehension: once per operation (W5)
+            names.add(fold(c.name))
     # the index names, read when the first op about indexes comes (most ops are not);
     # until then, the columns dropped before it, whose indexes it must not see
     indexes: set[str] | None = None

@@ -660,18 +660,18 @@ def _sqlite_begin(conn: sa.Connection) -> None:
 
 
 def _render(step: Step, dialect: Dialect, *, literal: bool = True) -> str:
+    if isinstance(step, ExecutableDDLElement):  # the commonest first (W5)
+        # what step.compile() does for a DDL element, minus its per-call set-up (W5)
+        compiler = dialect.ddl_compiler(dialect, None)  # type: ignore[arg-type]
+        if literal:
+            return render(step, compiler, literal_binds=True).strip()
+        return render(step, compiler).strip()
     if isinstance(step, Backfill):
         raise OfflineError(
             f"Column {step.column!r} of {step.table.fullname!r} is filled from a Python "
             "callable evaluated per row, which offline SQL cannot render: give the column "
             "a server_default or a SQL expression default, or populate_default=False"
         )
-    if isinstance(step, ExecutableDDLElement):
-        # what step.compile() does for a DDL element, minus its per-call set-up (W5)
-        compiler = dialect.ddl_compiler(dialect, None)  # type: ignore[arg-type]
-        if literal:
-            return render(step, compiler, literal_binds=True).strip()
-        return render(step, compiler).strip()
     kw = {"literal_binds": True} if literal else {}
     assert isinstance(step, sa.sql.ClauseElement)
     return str(step.compile(dialect=dialect, compile_kwargs=kw)).strip()

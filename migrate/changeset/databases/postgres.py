@@ -145,7 +145,8 @@ def _light_plan(ops: Sequence[Op], snap: TableSnapshot) -> bool:
                     # iterating the constraint, not its .columns: no read-only view
                     # memoized on it
                     keyed = {fold(c.name) for c in table.primary_key}
-                    keyed |= {fold(c.name) for index in table.indexes for c in index.columns}
+                    if table.indexes:
+                        keyed |= {fold(c.name) for index in table.indexes for c in index.columns}
                 if fold(op.column_name) in keyed:
                     return False
             case _:
