@@ -71,6 +71,39 @@ def test_type_within_family_needs_no_cast() -> None:
     )
 
 
+class _Wrapped(sa.types.TypeDecorator[object]):
+    """One TypeDecorator class, whose instances wrap different types (and so fall in
+    different type families)."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, wrapped: sa.types.TypeEngine[object]) -> None:
+        super().__init__()
+        self.impl = wrapped
+
+
+def test_type_family_of_a_type_decorator_is_its_instances_impl() -> None:
+    # the family is computed once per type class, except where SQLAlchemy's affinity
+    # depends on the instance: a TypeDecorator's is its impl's
+    def alter_n(wrapped: sa.types.TypeEngine[object]) -> None:
+        table = t()
+        table.c.n.alter(type=_Wrapped(wrapped))
+
+    assert_sql(
+        lambda: alter_n(sa.Text()),
+        postgresql=["ALTER TABLE t ALTER COLUMN n TYPE TEXT;"],
+    )
+    assert_sql(
+        lambda: alter_n(sa.Integer()),
+        postgresql=["ALTER TABLE t ALTER COLUMN n TYPE INTEGER USING n::INTEGER;"],
+    )
+    assert_sql(
+        lambda: alter_n(sa.String(20)),
+        postgresql=["ALTER TABLE t ALTER COLUMN n TYPE VARCHAR(20);"],
+    )
+
+
 def test_explicit_using() -> None:
     assert_sql(
         lambda: t().c.n.alter(type=sa.Integer, postgresql_using="length(n)"),
