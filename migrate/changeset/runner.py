@@ -546,15 +546,29 @@ COPY_CHUNK_ROWS = 200_000
 
 
 def _copy_rows(conn: sa.Connection, step: CopyRows) -> None:
-    """Copy a rebuilt table's rows; a large one in rowid ranges, logging progress at INFO."""
+    """Copy a rebuilt table's rows; a large one in rowid ranges, logging progress at INFO.
+
+    Rowids spread far wider than the rows (ids from a generator, say) are copied in one
+    statement: ranges of ``COPY_CHUNK_ROWS`` rowids would be mostly empty, and up to
+    billions of them.
+    """
     bounds = None
     if step.key is not None:
         bounds = conn.execute(step.bounds()).one()
-    if bounds is None or bounds[2] <= COPY_CHUNK_ROWS:
-        log.debug("%s", _render(step, conn.dialect, literal=False))
-        conn.execute(step)
-        return
-    first, last, total = bounds
+    if bounds is not None and bounds[2] > COPY_CHUNK_ROWS:
+        first, last, total = bounds
+        if last - first + 1 <= SPARSE_ROWIDS * total:
+            _copy_in_ranges(conn, step, first, last, total)
+            return
+    log.debug("%s", _render(step, conn.dialect, literal=False))
+    conn.execute(step)
+
+
+#: rowids per row beyond which a large table is copied in one statement, not in ranges
+SPARSE_ROWIDS = 4
+
+
+def _copy_in_ranges(conn: sa.Connection, step: CopyRows, first: int, last: int, total: int) -> None:
     copied = 0
     for start in range(first, last + 1, COPY_CHUNK_ROWS):
         chunk = step.chunk(start, start + COPY_CHUNK_ROWS - 1)

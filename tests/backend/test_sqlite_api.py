@@ -213,6 +213,52 @@ def test_self_referencing_table_refused_in_callers_transaction(engine: sa.Engine
     fk.dispose()
 
 
+def test_large_copy_with_sparse_rowids_is_one_statement(
+    engine: sa.Engine, capture: Any, monkeypatch: Any
+) -> None:
+    # ids from a generator: 6 rows spread over 2**62 rowids; in ranges of 2 rowids the
+    # copy would take 2**61 statements
+    from migrate.changeset import runner
+
+    monkeypatch.setattr(runner, "COPY_CHUNK_ROWS", 2)
+    ids = [1, 2, 3, 2**40, 2**40 + 1, 2**62]
+    meta = sa.MetaData()
+    t = sa.Table(
+        "sparse", meta, sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.Integer)
+    )
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(t.insert(), [{"id": i, "v": i % 7} for i in ids])
+    with capture(engine) as sql:
+        t.c.v.alter(nullable=False, engine=engine)
+    copies = [s for s in sql if s.startswith("INSERT INTO") and "SELECT" in s]
+    assert len(copies) == 1 and "BETWEEN" not in copies[0]
+    assert rows(engine, "sparse") == [(i, i % 7) for i in ids]
+    assert columns(engine, "sparse")["v"]["nullable"] is False
+
+
+def test_dense_rowids_are_copied_in_ranges(
+    engine: sa.Engine, capture: Any, monkeypatch: Any
+) -> None:
+    from migrate.changeset import runner
+
+    monkeypatch.setattr(runner, "COPY_CHUNK_ROWS", 2)
+    ids = [1, 2, 3, 5, 6]  # one gap: still dense
+    meta = sa.MetaData()
+    t = sa.Table(
+        "dense", meta, sa.Column("id", sa.Integer, primary_key=True), sa.Column("v", sa.Integer)
+    )
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(t.insert(), [{"id": i, "v": 10 * i} for i in ids])
+    with capture(engine) as sql:
+        t.c.v.alter(nullable=False, engine=engine)
+    copies = [s for s in sql if s.startswith("INSERT INTO") and "SELECT" in s]
+    assert len(copies) == 3 and all("BETWEEN" in s for s in copies)
+    assert rows(engine, "dense") == [(i, 10 * i) for i in ids]
+    assert columns(engine, "dense")["v"]["nullable"] is False
+
+
 def test_large_copy_in_rowid_chunks_logs_progress(
     engine: sa.Engine, capture: Any, caplog: Any
 ) -> None:
