@@ -577,9 +577,13 @@ class CopyRows(ExecutableDDLElement):
         self.rows = rows
 
     def bounds(self) -> sa.TextClause:
-        """``SELECT min(rowid), max(rowid), count(*)`` of the table the rows come from."""
+        """``SELECT min(rowid), max(rowid)`` of the table the rows come from."""
         assert self.key is not None
-        return sa.text(f"SELECT min({self.key}), max({self.key}), count(*) FROM {self.source}")
+        return sa.text(f"SELECT min({self.key}), max({self.key}) FROM {self.source}")
+
+    def count(self) -> sa.TextClause:
+        """``SELECT count(*)`` of the table the rows come from."""
+        return sa.text(f"SELECT count(*) FROM {self.source}")
 
     def chunk(self, first: int, last: int) -> CopyRows:
         """The same copy restricted to rowids ``first`` .. ``last``."""

@@ -548,33 +548,41 @@ COPY_CHUNK_ROWS = 200_000
 def _copy_rows(conn: sa.Connection, step: CopyRows) -> None:
     """Copy a rebuilt table's rows; a large one in rowid ranges, logging progress at INFO.
 
-    Rowids spread far wider than the rows (ids from a generator, say) are copied in one
-    statement: ranges of ``COPY_CHUNK_ROWS`` rowids would be mostly empty, and up to
-    billions of them.
+    The rowids' ``min()`` and ``max()`` (two lookups) decide; the rows are counted, which
+    reads the whole table once more, only when the rowids span over ``MAX_RANGES`` ranges.
+    Rowids spread far wider than the rows (ids from a generator, say) are then copied in
+    one statement: the ranges would be mostly empty, and up to billions of them.
     """
     bounds = None
     if step.key is not None:
         bounds = conn.execute(step.bounds()).one()
-    if bounds is not None and bounds[2] > COPY_CHUNK_ROWS:
-        first, last, total = bounds
-        if last - first + 1 <= SPARSE_ROWIDS * total:
-            _copy_in_ranges(conn, step, first, last, total)
+    if bounds is not None and bounds[0] is not None:
+        first, last = bounds
+        span = last - first + 1
+        if span > COPY_CHUNK_ROWS and (
+            span <= MAX_RANGES * COPY_CHUNK_ROWS
+            or span <= SPARSE_ROWIDS * conn.execute(step.count()).scalar_one()
+        ):
+            _copy_in_ranges(conn, step, first, last)
             return
     log.debug("%s", _render(step, conn.dialect, literal=False))
     conn.execute(step)
 
 
-#: rowids per row beyond which a large table is copied in one statement, not in ranges
+#: rowid ranges a copy takes without counting the rows first
+MAX_RANGES = 1000
+#: rowids per row beyond which a table spanning more ranges is copied in one statement
 SPARSE_ROWIDS = 4
 
 
-def _copy_in_ranges(conn: sa.Connection, step: CopyRows, first: int, last: int, total: int) -> None:
+def _copy_in_ranges(conn: sa.Connection, step: CopyRows, first: int, last: int) -> None:
     copied = 0
     for start in range(first, last + 1, COPY_CHUNK_ROWS):
-        chunk = step.chunk(start, start + COPY_CHUNK_ROWS - 1)
+        end = min(start + COPY_CHUNK_ROWS - 1, last)
+        chunk = step.chunk(start, end)
         log.debug("%s", _render(chunk, conn.dialect, literal=False))
         copied += conn.execute(chunk).rowcount
-        log.info("copying %s: %d/%d rows", step.source, copied, total)
+        log.info("copying %s: %d rows, rowids up to %d of %d", step.source, copied, end, last)
 
 
 def _guard_foreign_keys(conn: sa.Connection, p: Plan) -> None:
