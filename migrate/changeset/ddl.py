@@ -53,17 +53,14 @@ def plain(name: str) -> str:
 
 
 def format_table(compiler: DDLCompiler, table: TableRef) -> str:
-    name = table.name
-    quoted = compiler.preparer.quote(
-        name if getattr(name, "quote", None) is not None else str(name)
-    )
+    quoted = compiler.preparer.quote(plain(table.name))
     if table.schema:
         return f"{compiler.preparer.quote_schema(table.schema)}.{quoted}"
     return quoted
 
 
 def alter_table(compiler: DDLCompiler, table: TableRef) -> str:
-    return "ALTER TABLE " + format_table(compiler, table)
+    return f"ALTER TABLE {format_table(compiler, table)}"
 
 
 def quote(compiler: DDLCompiler, name: str) -> str:
