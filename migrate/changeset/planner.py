@@ -459,10 +459,17 @@ def populatable(column: sa.Column[Any]) -> bool:
 
 
 def backfill(table: sa.Table, column_name: str, value: Any, kind: str) -> sa.Update:
-    """``UPDATE t SET c = value`` for existing rows (value literal or SQL expression)."""
+    """``UPDATE t SET c = value`` for existing rows (value literal or SQL expression).
+
+    A literal value is set on a column of a table clause of its own: the statement
+    compiles after the whole plan is built, and a later op of the batch may have
+    dropped or renamed the column in ``table`` by then.
+    """
     col = table.c[column_name]
-    expr = value if kind == "sql" else default_literal(value, col.type)
-    return sa.update(table).values({col: expr})
+    if kind == "sql":  # the expression may read the table's other columns
+        return sa.update(table).values({col: value})
+    target = sa.table(table.name, sa.column(col.name, col.type), schema=table.schema)
+    return sa.update(target).values({target.c[0]: default_literal(value, col.type)})
 
 
 _PROBE = sa.engine.default.DefaultDialect()

@@ -422,11 +422,19 @@ def machine_for(engine: sa.Engine, backend: str) -> type[RuleBasedStateMachine]:
             def transition(m: Model) -> None:
                 refusals: list[Refused] = []
                 natives: list[bool] = []
-                for call in calls:
+                for at, call in enumerate(calls):
                     natives.append(self.batch_native(m, call))
                     try:
                         self.apply_batch_op(m, call)
                     except Refused as exc:
+                        if exc.why == "NULLs in NOT NULL" and any(
+                            later[1][0].lower() == call[1][0].lower() for later in calls[at + 1 :]
+                        ):
+                            # a later call alters, renames or drops the column again: the
+                            # batch applies the net change (PostgreSQL merges back-to-back
+                            # alters, a SQLite rebuild builds the final table), which may
+                            # never set NOT NULL on its NULLs
+                            raise Refused((), "NOT NULL changed again in the batch") from None
                         refusals.append(exc)
                 renamed_from: set[str] = set()
                 for method, args, _kw in calls:

@@ -159,6 +159,26 @@ def test_batch_add_then_change_of_the_new_columns_server_default(
     assert rows(engine, "t") == [(1, 4, filled)]
 
 
+@pytest.mark.parametrize("then", ["drop", "rename"])
+def test_batch_add_with_python_default_then_drop_or_rename_it(engine: sa.Engine, then: str) -> None:
+    """Was, on SQLite: ``CompileError: Unconsumed column names: b`` (the UPDATE that fills
+    the new column compiled after the batch's later drop or rename of it)."""
+    _table_with_a(engine)
+    with alter_table("t", engine=engine) as b:
+        b.add_column(sa.Column("b", sa.Integer, default=3))
+        if then == "drop":
+            b.drop_column("b")
+        else:
+            b.rename_column("b", "c")
+    names = [c["name"] for c in sa.inspect(engine).get_columns("t")]
+    if then == "drop":
+        assert names == ["id", "a"]
+        assert rows(engine, "t") == [(1, 4)]
+    else:
+        assert names == ["id", "a", "c"]
+        assert rows(engine, "t") == [(1, 4, 3)]
+
+
 def test_batch_two_alters_of_one_column_apart(engine: sa.Engine) -> None:
     _table_with_a(engine)
     before = schema_state(engine)
