@@ -305,16 +305,12 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
         names = set()
         for c in snap.table.columns:  # a loop, not a comprehension: once per operation (W5)
             names.add(fold(c.name))
-    # the index names, read when the first op about indexes comes (most ops are not);
-    # until then, the columns dropped before it, whose indexes it must not see
+    # the index names, read when the first op about indexes comes (most ops are not)
     indexes: set[str] | None = None
-    dropped: list[str] = []
     table = snap.ref  # its fullname, for the messages
     for op in ops:
-        if indexes is None and isinstance(op, (CreateIndexOp, DropIndexOp)):
+        if indexes is None and isinstance(op, (DropColumnOp, CreateIndexOp, DropIndexOp)):
             indexes = {str(i.name) for i in snap.table.indexes if i.name}
-            for name in dropped:
-                indexes -= _indexes_on(snap, name)
         if isinstance(op, AddColumnOp):
             col = op.column
             if same(col.name) in names:
@@ -342,10 +338,10 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
                     f"(columns: {', '.join(sorted(c.name for c in snap.table.columns))})"
                 )
             names.discard(same(op.column_name))
-            if indexes is None:
-                dropped.append(op.column_name)
-            else:
-                indexes -= _indexes_on(snap, op.column_name)
+            assert indexes is not None
+            indexes -= {
+                i.name for i in snap.table.indexes if op.column_name in {c.name for c in i.columns}
+            }
         elif isinstance(op, RenameTableOp):
             if op.new_name in snap.existing_tables:
                 raise DuplicateObjectError(
@@ -389,15 +385,6 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
                     f"(indexes: {', '.join(sorted(indexes)) or 'none'})"
                 )
             indexes.discard(op.index_name)
-
-
-def _indexes_on(snap: TableSnapshot, column_name: str) -> set[str]:
-    """The names of the snapshot's indexes on ``column_name`` (a drop takes them)."""
-    return {
-        str(i.name)
-        for i in snap.table.indexes
-        if i.name and column_name in {c.name for c in i.columns}
-    }
 
 
 # ---- helpers shared by the dialect planners ---------------------------------------------

@@ -305,9 +305,18 @@ def column_create(
     """
     options = pop_alter_options(kw)
     warn_ignored("Column.create()", kw)
-    names = (index_name, unique_name, primary_key_name)
-    if self.index or self.unique or self.primary_key or names != (None, None, None):
-        _check_constraint_names(self, *names)
+    for flag, name, label in (
+        (self.index, index_name, "index_name"),
+        (self.unique, unique_name, "unique_name"),
+        (self.primary_key, primary_key_name, "primary_key_name"),
+    ):
+        if name is not None and not isinstance(name, str):
+            raise InvalidConstraintError(f"{label} argument for column must be constraint name")
+        if flag and not name:
+            raise InvalidConstraintError(
+                "Column.create() accepts index_name, primary_key_name and unique_name "
+                f"to generate constraints: {label} is missing for column {self.name!r}"
+            )
     if table is None:
         table = self.table if isinstance(getattr(self, "table", None), sa.Table) else None
     if table is None:
@@ -362,27 +371,6 @@ def column_create(
     if primary_key_name:
         table.primary_key.name = primary_key_name
     return self
-
-
-def _check_constraint_names(
-    column: sa.Column[Any],
-    index_name: str | None,
-    unique_name: str | None,
-    primary_key_name: str | None,
-) -> None:
-    """Each constraint the column declares needs its name, and names are strings."""
-    for flag, name, label in (
-        (column.index, index_name, "index_name"),
-        (column.unique, unique_name, "unique_name"),
-        (column.primary_key, primary_key_name, "primary_key_name"),
-    ):
-        if name is not None and not isinstance(name, str):
-            raise InvalidConstraintError(f"{label} argument for column must be constraint name")
-        if flag and not name:
-            raise InvalidConstraintError(
-                "Column.create() accepts index_name, primary_key_name and unique_name "
-                f"to generate constraints: {label} is missing for column {column.name!r}"
-            )
 
 
 def _fk_target(fk: sa.ForeignKey, table: sa.Table) -> Any:
