@@ -17,8 +17,12 @@ from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from migrate import repository as repo
 from migrate.exceptions import Error as MigrateError
+from migrate.versioning import runner
+from migrate.versioning.offline import write_sql
+from migrate.versioning.repository import Repository, Step, load_repository
+from migrate.versioning.script import Direction, Script
+from migrate.versioning.version_table import read_version
 
 DEFAULT_URL = "sqlite:///changeset.db"
 URL_ENV = "CHANGESET_URL"
@@ -176,13 +180,13 @@ class _Progress:
         self.stream = stream
         self.open = False
 
-    def start(self, step: repo.Step | None, script: repo.Script) -> None:
+    def start(self, step: Step | None, script: Script) -> None:
         verb = "reverting" if step is not None and step.direction == "downgrade" else "applying"
         self.stream.write(f"{verb} {script.name} ... ")
         self.stream.flush()
         self.open = True
 
-    def done(self, step: repo.Step | None, script: repo.Script, seconds: float) -> None:
+    def done(self, step: Step | None, script: Script, seconds: float) -> None:
         if not self.open:
             self.stream.write(f"{script.name} ... ")
         self.stream.write(f"ok ({seconds:.2f}s)\n")
@@ -292,9 +296,9 @@ def _engine(args: argparse.Namespace) -> Engine:
         raise UsageError(f"cannot use database URL {url!r}: {exc}") from exc
 
 
-def _load(path: str) -> repo.Repository:
+def _load(path: str) -> Repository:
     try:
-        return repo.load_repository(path)
+        return load_repository(path)
     except MigrateError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -303,22 +307,22 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     repository = _load(args.path)
     engine = _engine(args)
     progress = _Progress(err)
-    reporter = repo.Reporter(start=progress.start, done=progress.done)
+    reporter = runner.Reporter(start=progress.start, done=progress.done)
     handler = _setup_logging(progress, args.verbose)
     try:
         if repository.single is not None:
             if args.version is not None:
                 raise UsageError("--version needs a repository folder, not a single script")
-            direction: repo.Direction = "downgrade" if args.downgrade is not None else "upgrade"
+            direction: Direction = "downgrade" if args.downgrade is not None else "upgrade"
             if args.dry_run:
                 out.write(
                     f"would run {direction}() of {repository.single.name} on {_shown_url(args)}\n"
                 )
                 return EXIT_OK
-            repo.run_single(engine, repository.single, direction, reporter=reporter)
+            runner.run_single(engine, repository.single, direction, reporter=reporter)
         else:
             with engine.connect() as connection:
-                current = repo.read_version(connection, repository)
+                current = read_version(connection, repository)
             start = current or 0
             if args.downgrade is not None:
                 target = args.downgrade
@@ -346,18 +350,18 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 for step in steps:
                     out.write(f"would run {step.describe()}\n")
                 return EXIT_OK
-            before, after = repo.migrate(engine, repository, target, reporter=reporter)
+            before, after = runner.migrate(engine, repository, target, reporter=reporter)
             if not steps:
                 err.write(f"already at version {after}, nothing to do\n")
             else:
                 err.write(f"{repository.id}: version {before} -> {after}\n")
-    except repo.MigrationFailed as failure:
+    except runner.MigrationFailed as failure:
         progress.failed()
         err.write(f"changeset: {failure.describe()}\n")
         return EXIT_FAILED
     except SQLAlchemyError as exc:  # cannot connect, cannot read the version table
         progress.failed()
-        err.write(f"changeset: {repo.describe_error(exc)}\n")
+        err.write(f"changeset: {runner.describe_error(exc)}\n")
         return EXIT_FAILED
     finally:
         logging.getLogger("migrate").removeHandler(handler)
@@ -375,9 +379,9 @@ def cmd_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     engine = _engine(args)
     try:
         with engine.connect() as connection:
-            current = repo.read_version(connection, repository)
+            current = read_version(connection, repository)
     except SQLAlchemyError as exc:
-        err.write(f"changeset: {repo.describe_error(exc)}\n")
+        err.write(f"changeset: {runner.describe_error(exc)}\n")
         return EXIT_FAILED
     finally:
         engine.dispose()
@@ -399,11 +403,11 @@ def cmd_sql(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except MigrateError as exc:
         raise UsageError(str(exc)) from exc
     try:
-        repo.write_sql(repository, args.dialect, out, args.start, args.target)
+        write_sql(repository, args.dialect, out, args.start, args.target)
     except Exception as error:
         script = _current_script(error)
         where = f" in {script}" if script else ""
-        err.write(f"changeset: rendering SQL failed{where}: {repo.describe_error(error)}\n")
+        err.write(f"changeset: rendering SQL failed{where}: {runner.describe_error(error)}\n")
         return EXIT_FAILED
     return EXIT_OK
 

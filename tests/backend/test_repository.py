@@ -12,8 +12,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from migrate import repository as repo
 from migrate.exceptions import InvalidVersionError
+from migrate.versioning import runner
+from migrate.versioning.repository import Repository, load_repository
+from migrate.versioning.version_table import read_version, version_table
 
 USERS = """
 from sqlalchemy import *
@@ -111,16 +113,16 @@ def downgrade(migrate_engine):
 """
 
 
-def write(folder: Path, scripts: dict[str, str]) -> repo.Repository:
+def write(folder: Path, scripts: dict[str, str]) -> Repository:
     folder.mkdir()
     for name, text in scripts.items():
         (folder / name).write_text(textwrap.dedent(text))
-    return repo.load_repository(folder)
+    return load_repository(folder)
 
 
-def version_of(engine: Engine, repository: repo.Repository) -> int | None:
+def version_of(engine: Engine, repository: Repository) -> int | None:
     with engine.connect() as conn:
-        return repo.read_version(conn, repository)
+        return read_version(conn, repository)
 
 
 def table_names(engine: Engine) -> set[str]:
@@ -141,7 +143,7 @@ def test_upgrade_downgrade_round_trip(engine: Engine, tmp_path: Path) -> None:
         tmp_path / "app",
         {"001_users.py": USERS, "002_add_email.py": ADD_EMAIL, "003_rename.py": RENAME},
     )
-    assert repo.migrate(engine, repository) == (0, 3)
+    assert runner.migrate(engine, repository) == (0, 3)
     assert version_of(engine, repository) == 3
     assert table_names(engine) == {"migrate_version", "members"}
     assert column_names(engine, "members") == ["id", "name", "email"]
@@ -150,20 +152,20 @@ def test_upgrade_downgrade_round_trip(engine: Engine, tmp_path: Path) -> None:
         (2, "bob", ""),
     ]
 
-    assert repo.migrate(engine, repository, 1) == (3, 1)
+    assert runner.migrate(engine, repository, 1) == (3, 1)
     assert version_of(engine, repository) == 1
     assert table_names(engine) == {"migrate_version", "users"}
     assert column_names(engine, "users") == ["id", "name"]
     assert rows(engine, "SELECT id, name FROM users ORDER BY id") == [(1, "ann"), (2, "bob")]
 
-    assert repo.migrate(engine, repository, 0) == (1, 0)
+    assert runner.migrate(engine, repository, 0) == (1, 0)
     assert table_names(engine) == {"migrate_version"}
     assert version_of(engine, repository) == 0
 
 
 def test_version_table_matches_sqlalchemy_migrate(engine: Engine, tmp_path: Path) -> None:
     repository = write(tmp_path / "app", {"001_users.py": USERS})
-    repo.migrate(engine, repository)
+    runner.migrate(engine, repository)
     inspector = sa.inspect(engine)
     cols = {c["name"]: c["type"] for c in inspector.get_columns("migrate_version")}
     assert list(cols) == ["repository_id", "repository_path", "version"]
@@ -185,7 +187,7 @@ def test_continues_from_legacy_version_row(engine: Engine, tmp_path: Path) -> No
     )
     # What sqlalchemy-migrate's version_control + upgrade to 2 left behind.
     legacy = sa.MetaData()
-    table = repo.version_table("migrate_version", legacy)
+    table = version_table("migrate_version", legacy)
     users = sa.Table(
         "users",
         legacy,
@@ -197,7 +199,7 @@ def test_continues_from_legacy_version_row(engine: Engine, tmp_path: Path) -> No
     with engine.begin() as conn:
         conn.execute(table.insert().values(repository_id="app", repository_path="/old", version=2))
         conn.execute(users.insert().values(id=7, name="kim", email="k@x"))
-    assert repo.migrate(engine, repository) == (2, 3)
+    assert runner.migrate(engine, repository) == (2, 3)
     assert table_names(engine) == {"migrate_version", "members"}
     assert rows(engine, "SELECT id, name, email FROM members") == [(7, "kim", "k@x")]
     assert rows(engine, "SELECT repository_path, version FROM migrate_version") == [("/old", 3)]
@@ -205,7 +207,7 @@ def test_continues_from_legacy_version_row(engine: Engine, tmp_path: Path) -> No
 
 def test_script_gets_engine_idioms_in_one_transaction(engine: Engine, tmp_path: Path) -> None:
     repository = write(tmp_path / "app", {"001_notes.py": IDIOMS})
-    repo.migrate(engine, repository)
+    runner.migrate(engine, repository)
     assert rows(engine, "SELECT id, body FROM notes ORDER BY id") == [
         (1, "from begin()"),
         (2, "from connect()"),
@@ -217,8 +219,8 @@ def test_script_gets_engine_idioms_in_one_transaction(engine: Engine, tmp_path: 
 @pytest.mark.requires("transactional_ddl")
 def test_failed_script_leaves_previous_version_and_schema(engine: Engine, tmp_path: Path) -> None:
     repository = write(tmp_path / "app", {"001_users.py": USERS, "002_broken.py": FAILING})
-    with pytest.raises(repo.MigrationFailed) as failure:
-        repo.migrate(engine, repository)
+    with pytest.raises(runner.MigrationFailed) as failure:
+        runner.migrate(engine, repository)
     assert failure.value.step is not None and failure.value.step.before == 1
     assert failure.value.rolled_back
     assert "002_broken.py line 8" in (failure.value.operation or "")
@@ -231,8 +233,8 @@ def test_failed_script_leaves_previous_version_and_schema(engine: Engine, tmp_pa
 @pytest.mark.backends("mysql")
 def test_failed_script_on_mysql_keeps_version(engine: Engine, tmp_path: Path) -> None:
     repository = write(tmp_path / "app", {"001_users.py": USERS, "002_broken.py": FAILING})
-    with pytest.raises(repo.MigrationFailed) as failure:
-        repo.migrate(engine, repository)
+    with pytest.raises(runner.MigrationFailed) as failure:
+        runner.migrate(engine, repository)
     assert not failure.value.rolled_back
     assert "commits DDL immediately" in failure.value.describe()
     assert version_of(engine, repository) == 1
@@ -254,9 +256,9 @@ def test_sql_script_for_the_dialect_wins(engine: Engine, tmp_path: Path) -> None
             "002_fill_default_downgrade.sql": "DELETE FROM kv;",
         },
     )
-    repo.migrate(engine, repository)
+    runner.migrate(engine, repository)
     assert rows(engine, "SELECT k, v FROM kv ORDER BY k") == [("dialect", name), ("x", "a;b")]
-    repo.migrate(engine, repository, 0)
+    runner.migrate(engine, repository, 0)
     assert table_names(engine) == {"migrate_version"}
 
 
@@ -265,17 +267,17 @@ def test_target_above_latest_is_refused_before_anything_runs(
 ) -> None:
     repository = write(tmp_path / "app", {"001_users.py": USERS})
     with pytest.raises(InvalidVersionError):
-        repo.migrate(engine, repository, 5)
+        runner.migrate(engine, repository, 5)
     assert "users" not in table_names(engine)
 
 
 def test_single_script(engine: Engine, tmp_path: Path) -> None:
     script = tmp_path / "notes.py"
     script.write_text(textwrap.dedent(IDIOMS))
-    repository = repo.load_repository(script)
+    repository = load_repository(script)
     assert repository.single is not None
-    repo.run_single(engine, repository.single)
+    runner.run_single(engine, repository.single)
     assert table_names(engine) == {"notes"}
     assert len(rows(engine, "SELECT id FROM notes")) == 3
-    repo.run_single(engine, repository.single, "downgrade")
+    runner.run_single(engine, repository.single, "downgrade")
     assert table_names(engine) == set()

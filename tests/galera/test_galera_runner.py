@@ -12,8 +12,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from galera_support import Cluster
 
-from migrate import repository as repo
 from migrate.changeset.galera import is_retryable, retry
+from migrate.versioning import runner as versioning_runner
+from migrate.versioning.repository import load_repository
 
 ROUNDS = int(os.environ.get("GALERA_RUNNER_ROUNDS", "20"))
 
@@ -136,7 +137,7 @@ def test_two_runners_on_two_nodes_apply_each_script_once(galera: Cluster, tmp_pa
                     "SELECT version, repository_path FROM migrate_version"
                 ).one()
                 assert version[0] == 3
-                assert repo.LOCK_MARK not in version[1], "the lock was not released"
+                assert versioning_runner.LOCK_MARK not in version[1], "the lock was not released"
                 ids = set(conn.exec_driver_sql("SELECT id FROM events").scalars())
                 lost = set(writer.committed) - ids
                 assert not lost, f"round {round_} node {node}: committed rows lost: {lost}"
@@ -153,15 +154,15 @@ def test_two_runners_on_two_nodes_apply_each_script_once(galera: Cluster, tmp_pa
 def test_lock_held_by_a_dead_runner_is_reported(galera: Cluster, tmp_path: Path) -> None:
     folder = make_repository(tmp_path)
     prepare(galera)
-    repository = repo.load_repository(folder)
+    repository = load_repository(folder)
     engine = galera.engines[1]
-    repo.migrate(engine, repository, 1)
+    versioning_runner.migrate(engine, repository, 1)
 
     def die_holding_the_lock() -> None:  # what a runner killed mid-migration leaves behind
         with galera.engines[0].begin() as conn:
             conn.exec_driver_sql(
                 "UPDATE migrate_version SET repository_path = "
-                f"CONCAT(repository_path, '{repo.LOCK_MARK}host pid 1 since then]')"
+                f"CONCAT(repository_path, '{versioning_runner.LOCK_MARK}host pid 1 since then]')"
             )
 
     # node 1 may not have applied node 2's last commit yet: 1213, retried (as apps must)
@@ -170,7 +171,7 @@ def test_lock_held_by_a_dead_runner_is_reported(galera: Cluster, tmp_path: Path)
         [sys.executable, "-m", "migrate", "run", str(folder), "--url", galera.urls[2]],
         capture_output=True,
         text=True,
-        env={**os.environ, repo.LOCK_TIMEOUT_ENV: "1"},
+        env={**os.environ, versioning_runner.LOCK_TIMEOUT_ENV: "1"},
         timeout=60,
     )
     assert runner.returncode == 1

@@ -1,0 +1,86 @@
+"""The ``migrate_version`` table, column for column as sqlalchemy-migrate made it."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text, and_, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.sql.base import Executable
+
+from migrate.exceptions import InvalidVersionError
+from migrate.versioning.repository import DEFAULT_VERSION_TABLE, Repository
+
+log = logging.getLogger("migrate.versioning")
+
+
+def version_table(name: str = DEFAULT_VERSION_TABLE, metadata: MetaData | None = None) -> Table:
+    """sqlalchemy-migrate's version table, column for column."""
+    return Table(
+        name,
+        metadata if metadata is not None else MetaData(),
+        Column("repository_id", String(250), primary_key=True),
+        Column("repository_path", Text),
+        Column("version", Integer),
+    )
+
+
+def read_version(connection: Connection, repository: Repository) -> int | None:
+    """The database's version of ``repository``, or None if it is not recorded."""
+    if not sa_inspect(connection).has_table(repository.version_table):
+        return None
+    table = version_table(repository.version_table)
+    row = connection.execute(
+        select(table.c.version).where(table.c.repository_id == repository.id)
+    ).first()
+    return None if row is None else int(row[0])
+
+
+def ensure_version(connection: Connection, repository: Repository) -> int:
+    """Create the version table and the repository's row at 0 if absent; the version.
+
+    Runs on ``connection`` in the caller's transaction (the caller commits).
+    """
+    table = version_table(repository.version_table)
+    if not sa_inspect(connection).has_table(repository.version_table):
+        table.create(connection)
+    row = connection.execute(
+        select(table.c.version).where(table.c.repository_id == repository.id)
+    ).first()
+    if row is not None:
+        return int(row[0])
+    others = connection.execute(select(table.c.repository_id)).scalars().all()
+    if others:
+        log.warning(
+            "%s has no row for repository %r (it has %s); starting at version 0",
+            repository.version_table,
+            repository.id,
+            ", ".join(repr(o) for o in others),
+        )
+    connection.execute(
+        table.insert().values(
+            repository_id=repository.id, repository_path=str(repository.path), version=0
+        )
+    )
+    return 0
+
+
+def update_version_statement(repository: Repository, before: int, after: int) -> Executable:
+    """``UPDATE migrate_version SET version=after WHERE ... version=before``, as the old tool."""
+    table = version_table(repository.version_table)
+    return (
+        table.update()
+        .where(and_(table.c.version == before, table.c.repository_id == repository.id))
+        .values(version=after)
+    )
+
+
+def write_version(connection: Connection, repository: Repository, before: int, after: int) -> None:
+    """Record ``after``; fails if the database is no longer at ``before``."""
+    result = connection.execute(update_version_statement(repository, before, after))
+    if isinstance(result, CursorResult) and result.rowcount != 1:
+        raise InvalidVersionError(
+            f"{repository.version_table} no longer says version {before} for "
+            f"{repository.id!r}: another process migrated the database?"
+        )
