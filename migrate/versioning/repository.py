@@ -32,33 +32,135 @@ failure stay, and the version row is not updated.
 from __future__ import annotations
 
 import configparser
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
-from migrate.exceptions import InvalidRepositoryError, InvalidVersionError
+from migrate.exceptions import (
+    InvalidRepositoryError,
+    InvalidVersionError,
+    PathFoundError,
+)
 from migrate.versioning.script import Direction, PythonScript, Script
-from migrate.versioning.version import Version
+from migrate.versioning.version import Collection, Version, str_to_filename
 
 DEFAULT_VERSION_TABLE = "migrate_version"
 
-_VERSIONED_NAME = re.compile(r"^(\d{3,})(?:_.*)?\.(py|sql)$")
+SCRIPT_TEMPLATE = '''"""{description}"""
+
+import sqlalchemy as sa
+
+from migrate import *  # noqa: F403 (the changeset API: Column.create, alter_table ...)
 
 
-@dataclass
+def upgrade(migrate_engine):
+    """Change the schema: ``migrate_engine`` is a connection in this version's transaction."""
+    meta = sa.MetaData()
+    meta.bind = migrate_engine
+
+
+def downgrade(migrate_engine):
+    """Undo upgrade()."""
+    meta = sa.MetaData()
+    meta.bind = migrate_engine
+'''
+
+CONFIG_TEMPLATE = """[db_settings]
+# Identifies this repository in the version table of each database.
+repository_id={name}
+
+# The table that records the version of each database.
+version_table={version_table}
+
+# Read by sqlalchemy-migrate's "commit" command; ignored here.
+required_dbs=[]
+
+# True: new scripts are numbered by UTC time (YYYYMMDDHHMMSS) instead of latest + 1.
+use_timestamp_numbering={use_timestamp_numbering}
+"""
+
+MANAGE_TEMPLATE = """#!/usr/bin/env python
+# Runs the `migrate` command with this project's defaults: python {file} upgrade
+from migrate.versioning.shell import main
+
+if __name__ == "__main__":
+    main({defaults})
+"""
+
+
 class Repository:
-    """A folder of numbered migration scripts (or one script: ``single``)."""
+    """A folder of numbered migration scripts (or one script: ``single``).
 
-    path: Path
-    id: str
-    version_table: str = DEFAULT_VERSION_TABLE
-    versions: dict[int, Version] = field(default_factory=dict)
-    #: Set when the repository is one script run without version bookkeeping.
-    single: PythonScript | None = None
+    ``Repository(path)`` reads a sqlalchemy-migrate repository (``migrate.cfg`` +
+    ``versions/``), a flat folder of numbered scripts, or one ``.py`` script; raises
+    :class:`~migrate.exceptions.InvalidRepositoryError` if ``path`` is none of these.
+    ``.path`` (absolute, a string), ``.id``, ``.version_table``, ``.versions``
+    (a :class:`~migrate.versioning.version.Collection`), ``.latest`` and ``.version(n)``
+    are sqlalchemy-migrate 0.13's.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        given = Path(path)
+        #: Set when the repository is one script run without version bookkeeping.
+        self.single: PythonScript | None = None
+        self.version_table = DEFAULT_VERSION_TABLE
+        self.use_timestamp_numbering = False
+        if given.is_file():
+            if given.suffix != ".py":
+                raise InvalidRepositoryError(f"{given}: a script must be a .py file")
+            self.path = str(given.resolve())
+            self.id = given.stem
+            self.single = PythonScript(given)
+            self.versions = Collection()
+            return
+        if not given.is_dir():
+            raise InvalidRepositoryError(f"{given}: no such file or directory")
+        root = given.resolve()
+        self.path = str(root)
+        self.id = root.name
+        config_file = root / "migrate.cfg"
+        if not config_file.is_file():
+            self.versions = Collection(root)
+            if not self.versions:
+                raise InvalidRepositoryError(
+                    f"{given}: no numbered scripts (001_name.py, ...) found in {root}"
+                )
+            return
+        config = configparser.ConfigParser(interpolation=None)
+        try:
+            config.read(config_file, encoding="utf-8")
+        except configparser.Error as exc:
+            raise InvalidRepositoryError(f"{config_file}: {exc}") from exc
+        if config.has_section("db_settings"):
+            settings = config["db_settings"]
+            self.id = settings.get("repository_id", "").strip() or root.name
+            self.version_table = settings.get("version_table", "").strip() or self.version_table
+            numbering = settings.get("use_timestamp_numbering", "").strip().lower()
+            self.use_timestamp_numbering = numbering in ("true", "yes", "on", "1")
+        if not (root / "versions").is_dir():
+            raise InvalidRepositoryError(f"{root}: has migrate.cfg but no versions/ folder")
+        # A sqlalchemy-migrate repository may have no scripts yet (just made by ``create``).
+        self.versions = Collection(root / "versions")
+
+    def __repr__(self) -> str:
+        return f"<Repository {self.id!r} at {self.path}>"
 
     @property
     def latest(self) -> int:
-        return max(self.versions, default=0)
+        """The highest version number (0 when there are no scripts)."""
+        return self.versions.latest
+
+    def version(self, number: int | str | None = None) -> Version:
+        """One version (default: the latest); ``VersionNotFoundError`` if there is none."""
+        return self.versions.version(number)
+
+    @property
+    def scripts_dir(self) -> Path:
+        """The folder that holds the numbered scripts."""
+        if self.versions.path is not None:
+            return self.versions.path
+        return Path(self.path)
 
     def steps(self, current: int, target: int, dialect_name: str) -> list[Step]:
         """The scripts that take a database from ``current`` to ``target``, in order.
@@ -89,6 +191,80 @@ class Repository:
                 steps.append(Step(self.versions[n], script, "downgrade", n, after))
         return steps
 
+    # ------------------------------------------------------------------ writing scripts
+
+    def _next_number(self) -> int:
+        if self.use_timestamp_numbering:
+            return int(datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S"))
+        return self.latest + 1
+
+    def _write_new(self, name: str, text: str) -> Path:
+        path = self.scripts_dir / name
+        if path.exists():
+            raise PathFoundError(str(path))
+        path.write_text(text, encoding="utf-8")
+        self.versions.add_file(path)
+        return path
+
+    def create_script(self, description: str, **opts: Any) -> Path:
+        """Write the next version's Python script (``NNN_description.py``); its path."""
+        name = f"{self._next_number():03d}_{str_to_filename(description)}.py"
+        docstring = description.replace('"' * 3, "'" * 3)
+        return self._write_new(name, SCRIPT_TEMPLATE.format(description=docstring))
+
+    def create_script_sql(self, database: str, description: str, **opts: Any) -> list[Path]:
+        """Write the next version's SQL pair for ``database`` (or ``default``); their paths.
+
+        ``NNN_description_<database>_upgrade.sql`` and ``..._downgrade.sql``, empty but for
+        a comment, as sqlalchemy-migrate's ``script_sql`` wrote them.
+        """
+        stem = f"{self._next_number():03d}_{str_to_filename(description)}_{database}"
+        return [
+            self._write_new(
+                f"{stem}_{direction}.sql", f"-- {description}: {direction} for {database}\n"
+            )
+            for direction in ("upgrade", "downgrade")
+        ]
+
+    @classmethod
+    def create(cls, path: str | Path, name: str, **opts: Any) -> Repository:
+        """Make a new sqlalchemy-migrate repository at ``path`` (which must not exist).
+
+        Writes ``migrate.cfg`` (``repository_id`` = ``name``; ``version_table`` and
+        ``use_timestamp_numbering`` from ``opts``), ``versions/``, ``README`` and
+        ``manage.py``. Raises :class:`~migrate.exceptions.PathFoundError` if ``path`` exists.
+        """
+        root = Path(path)
+        if root.exists():
+            raise PathFoundError(str(root))
+        (root / "versions").mkdir(parents=True)
+        (root / "versions" / "__init__.py").write_text("", encoding="utf-8")
+        (root / "__init__.py").write_text("", encoding="utf-8")
+        table = str(opts.get("version_table") or opts.get("table") or DEFAULT_VERSION_TABLE)
+        timestamps = str(opts.get("use_timestamp_numbering", False)).lower() in ("true", "1")
+        (root / "migrate.cfg").write_text(
+            CONFIG_TEMPLATE.format(
+                name=name, version_table=table, use_timestamp_numbering=timestamps
+            ),
+            encoding="utf-8",
+        )
+        (root / "README").write_text(
+            f"Repository {name!r}: numbered migration scripts in versions/.\n"
+            "Run them with `changeset run .` or `python manage.py upgrade`.\n",
+            encoding="utf-8",
+        )
+        cls.create_manage_file(root / "manage.py", repository=".")
+        return cls(root)
+
+    @classmethod
+    def create_manage_file(cls, file: str | Path, **defaults: Any) -> None:
+        """Write a ``manage.py`` running the ``migrate`` command with ``defaults``."""
+        defaults.setdefault("debug", "False")
+        rendered = ", ".join(f"{key}={value!r}" for key, value in sorted(defaults.items()))
+        Path(file).write_text(
+            MANAGE_TEMPLATE.format(file=Path(file).name, defaults=rendered), encoding="utf-8"
+        )
+
 
 @dataclass(frozen=True)
 class Step:
@@ -109,40 +285,4 @@ def load_repository(path: str | Path) -> Repository:
 
     Raises :class:`~migrate.exceptions.InvalidRepositoryError` if ``path`` is none of these.
     """
-    path = Path(path)
-    if path.is_file():
-        if path.suffix != ".py":
-            raise InvalidRepositoryError(f"{path}: a script must be a .py file")
-        return Repository(path=path.resolve(), id=path.stem, single=PythonScript(path))
-    if not path.is_dir():
-        raise InvalidRepositoryError(f"{path}: no such file or directory")
-    root = path.resolve()
-    config_file = root / "migrate.cfg"
-    repository = Repository(path=root, id=root.name)
-    scripts_dir = root
-    if config_file.is_file():
-        config = configparser.ConfigParser(interpolation=None)
-        try:
-            config.read(config_file, encoding="utf-8")
-        except configparser.Error as exc:
-            raise InvalidRepositoryError(f"{config_file}: {exc}") from exc
-        if config.has_section("db_settings"):
-            settings = config["db_settings"]
-            repository.id = settings.get("repository_id", "").strip() or root.name
-            repository.version_table = (
-                settings.get("version_table", "").strip() or DEFAULT_VERSION_TABLE
-            )
-        scripts_dir = root / "versions"
-        if not scripts_dir.is_dir():
-            raise InvalidRepositoryError(f"{root}: has migrate.cfg but no versions/ folder")
-    for file in sorted(scripts_dir.iterdir()):
-        match = _VERSIONED_NAME.match(file.name)
-        if not match or not file.is_file():
-            continue
-        number = int(match.group(1))
-        repository.versions.setdefault(number, Version(number)).add(file)
-    if not repository.versions:
-        raise InvalidRepositoryError(
-            f"{path}: no numbered scripts (001_name.py, ...) found in {scripts_dir}"
-        )
-    return repository
+    return Repository(path)

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, select
 from sqlalchemy.engine import CursorResult
 
 from migrate.versioning.repository import Repository, Step
-from migrate.versioning.script import Direction, PythonScript, Script, SqlScript
+from migrate.versioning.script import Direction, Script, SqlScript
 from migrate.versioning.version_table import ensure_version, version_table, write_version
 
 log = logging.getLogger("migrate.versioning")
@@ -72,15 +72,17 @@ class ScriptConnection(Connection):
 
 @contextmanager
 def script_connection(engine: Engine) -> Iterator[ScriptConnection]:
-    """A :class:`ScriptConnection` with its transaction begun (real ``BEGIN`` on SQLite).
+    """A :class:`ScriptConnection` with its transaction begun (``BEGIN IMMEDIATE`` on SQLite).
 
-    Commits if the block succeeds, rolls back if it raises.
+    Commits if the block succeeds, rolls back if it raises. On SQLite the write lock is
+    taken at the start, so a second runner waits (the busy timeout) instead of failing
+    when it would later upgrade a read lock.
     """
     connection = ScriptConnection(engine)
     try:
         if engine.dialect.name == "sqlite":
             # pysqlite does not BEGIN before DDL by itself; this makes the DDL transactional.
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.begin()
         try:
@@ -193,12 +195,46 @@ def migrate(
         raise ValueError("a single script has no versions: use run_single()")
     if engine.dialect.name not in TRANSACTIONAL_DDL:
         return _migrate_locked(engine, repository, target, reporter)
-    with engine.begin() as connection:
-        current = ensure_version(connection, repository)
+    current = _ensure_version_once(engine, repository)
     target = repository.latest if target is None else target
-    steps = repository.steps(current, target, engine.dialect.name)
-    _run_steps(engine, repository, steps, reporter)
+    upward = target >= current
+    repository.steps(current, target, engine.dialect.name)  # a bad target fails here
+    while True:
+        step = None
+        started = time.perf_counter()
+        try:
+            with script_connection(engine) as connection:
+                # The version row, locked (PostgreSQL: FOR UPDATE; SQLite: BEGIN IMMEDIATE):
+                # a second runner waits here and then sees the first one's version.
+                version = _locked_version(connection, repository)
+                if (version >= target) if upward else (version <= target):
+                    break
+                step = repository.steps(version, target, engine.dialect.name)[0]
+                reporter.start(step, step.script)
+                run_script(connection, step.script, step.direction)
+                write_version(connection, repository, step.before, step.after)
+        except Exception as error:
+            if step is None:
+                raise
+            raise MigrationFailed(step, step.script, error, True) from error
+        reporter.done(step, step.script, time.perf_counter() - started)
     return current, target
+
+
+def _ensure_version_once(engine: Engine, repository: Repository) -> int:
+    """:func:`ensure_version`; a runner that loses the race to create the row reads it."""
+    from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+    for attempt in range(3):
+        try:
+            with engine.begin() as connection:
+                return ensure_version(connection, repository)
+        except (IntegrityError, OperationalError, ProgrammingError):
+            # PostgreSQL: duplicate key (row or table); SQLite: table exists / locked.
+            if attempt == 2:
+                raise
+            time.sleep(0.1)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _run_steps(
@@ -216,6 +252,14 @@ def _run_steps(
                 step, step.script, error, engine.dialect.name in TRANSACTIONAL_DDL
             ) from error
         reporter.done(step, step.script, time.perf_counter() - started)
+
+
+def _locked_version(connection: Connection, repository: Repository) -> int:
+    table = version_table(repository.version_table)
+    row = connection.execute(
+        select(table.c.version).where(table.c.repository_id == repository.id).with_for_update()
+    ).one()
+    return int(row[0])
 
 
 # --------------------------------------------------------------------------------------
@@ -429,7 +473,7 @@ def _migrate_locked(
 
 def run_single(
     engine: Engine,
-    script: PythonScript,
+    script: Script,
     direction: Direction = "upgrade",
     *,
     reporter: Reporter | None = None,

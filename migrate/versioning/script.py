@@ -35,6 +35,10 @@ class SqlScript:
     def name(self) -> str:
         return self.path.name
 
+    def source(self) -> str:
+        """The file's text."""
+        return self.path.read_text(encoding="utf-8")
+
     def statements(self) -> list[str]:
         """The file's statements, comments stripped, without the terminating ``;``.
 
@@ -67,6 +71,10 @@ class PythonScript:
     @property
     def name(self) -> str:
         return self.path.name
+
+    def source(self) -> str:
+        """The file's text."""
+        return self.path.read_text(encoding="utf-8")
 
     def load(self) -> ModuleType:
         """Import the file (each call imports it afresh, like sqlalchemy-migrate did)."""

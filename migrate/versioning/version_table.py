@@ -9,7 +9,11 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.sql.base import Executable
 
-from migrate.exceptions import InvalidVersionError
+from migrate.exceptions import (
+    DatabaseAlreadyControlledError,
+    DatabaseNotControlledError,
+    InvalidVersionError,
+)
 from migrate.versioning.repository import DEFAULT_VERSION_TABLE, Repository
 
 log = logging.getLogger("migrate.versioning")
@@ -84,3 +88,41 @@ def write_version(connection: Connection, repository: Repository, before: int, a
             f"{repository.version_table} no longer says version {before} for "
             f"{repository.id!r}: another process migrated the database?"
         )
+
+
+def create_version(connection: Connection, repository: Repository, version: int) -> None:
+    """Put the database under ``repository``'s control at ``version`` (0.13's ``version_control``).
+
+    Creates the table if absent and inserts the repository's row; raises
+    :class:`~migrate.exceptions.DatabaseAlreadyControlledError` if the row exists.
+    Runs in the caller's transaction.
+    """
+    table = version_table(repository.version_table)
+    if not sa_inspect(connection).has_table(repository.version_table):
+        table.create(connection)
+    elif read_version(connection, repository) is not None:
+        raise DatabaseAlreadyControlledError(
+            f"the database is already under version control of repository {repository.id!r} "
+            f"({repository.version_table})"
+        )
+    connection.execute(
+        table.insert().values(
+            repository_id=repository.id, repository_path=str(repository.path), version=version
+        )
+    )
+
+
+def drop_version(connection: Connection, repository: Repository) -> None:
+    """Remove ``repository``'s row; drop the table when no other repository has a row.
+
+    Raises :class:`~migrate.exceptions.DatabaseNotControlledError` if there is no row.
+    (sqlalchemy-migrate 0.13 dropped the table, and with it the other repositories' rows.)
+    """
+    if read_version(connection, repository) is None:
+        raise DatabaseNotControlledError(
+            f"the database is not under version control of repository {repository.id!r}"
+        )
+    table = version_table(repository.version_table)
+    connection.execute(table.delete().where(table.c.repository_id == repository.id))
+    if connection.execute(select(table.c.repository_id).limit(1)).first() is None:
+        table.drop(connection)
