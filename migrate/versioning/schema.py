@@ -7,6 +7,7 @@ transaction with its version bump, under the runner's lock where DDL is not tran
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -54,29 +55,33 @@ class Changeset(list[tuple[int, Script]]):
         self.step = 1 if end >= start else -1
 
 
+def unwrap_script_error(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``function``; a script that fails there raises its own exception again.
+
+    The runner's description (which script, whether it was rolled back) is added to the
+    exception as a note (Python 3.11+). "Another migration is running" stays as it is.
+    """
+    failure: runner.MigrationFailed | None = None
+    try:
+        return function(*args, **kwargs)
+    except runner.MigrationLocked:
+        raise
+    except runner.MigrationFailed as exc:
+        failure = exc
+    error = failure.error
+    if hasattr(error, "add_note"):  # Python 3.11+
+        error.add_note(failure.describe())
+    raise error
+
+
 def run_to(
     engine: Engine,
     repository: Repository,
     target: int | None,
     reporter: runner.Reporter | None = None,
 ) -> None:
-    """Upgrade or downgrade through the runner; a failing script's own exception is raised.
-
-    The runner's description (which script, whether it was rolled back) is added to the
-    exception as a note.
-    """
-    failure: runner.MigrationFailed | None = None
-    try:
-        runner.migrate(engine, repository, target, reporter=reporter)
-    except runner.MigrationLocked:
-        raise
-    except runner.MigrationFailed as exc:
-        failure = exc
-    if failure is not None:
-        error = failure.error
-        if hasattr(error, "add_note"):  # Python 3.11+
-            error.add_note(failure.describe())
-        raise error
+    """Upgrade or downgrade through the runner; see :func:`unwrap_script_error`."""
+    unwrap_script_error(runner.migrate, engine, repository, target, reporter=reporter)
 
 
 def check_target(repository: Repository, version: Any) -> int | None:
