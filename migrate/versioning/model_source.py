@@ -78,8 +78,9 @@ def _table_source(table: Table, imports: set[str]) -> str:
             args.append("nullable=False")
         default = column.server_default
         if default is not None and hasattr(default, "arg"):
-            text = getattr(default.arg, "text", default.arg)
-            args.append(f"server_default=text({str(text)!r})")
+            text = str(getattr(default.arg, "text", default.arg))
+            if not text.startswith("nextval("):  # PostgreSQL SERIAL: autoincrement makes it
+                args.append(f"server_default=text({text!r})")
         lines.append(f"    Column({', '.join(args)}),")
     for constraint in sorted(table.constraints, key=lambda c: str(c.name or "")):
         if isinstance(constraint, PrimaryKeyConstraint):

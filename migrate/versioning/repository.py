@@ -49,20 +49,20 @@ DEFAULT_VERSION_TABLE = "migrate_version"
 
 SCRIPT_TEMPLATE = '''"""{description}"""
 
-import sqlalchemy as sa
+from sqlalchemy import *  # noqa: F403
 
 from migrate import *  # noqa: F403 (the changeset API: Column.create, alter_table ...)
 
 
 def upgrade(migrate_engine):
     """Change the schema: ``migrate_engine`` is a connection in this version's transaction."""
-    meta = sa.MetaData()
+    meta = MetaData()
     meta.bind = migrate_engine
 
 
 def downgrade(migrate_engine):
     """Undo upgrade()."""
-    meta = sa.MetaData()
+    meta = MetaData()
     meta.bind = migrate_engine
 '''
 
