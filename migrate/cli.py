@@ -22,7 +22,7 @@ from migrate.versioning import runner
 from migrate.versioning.offline import write_sql
 from migrate.versioning.repository import Repository, Step, load_repository
 from migrate.versioning.script import Direction, Script
-from migrate.versioning.version_table import read_version
+from migrate.versioning.version_table import create_version, read_version, set_version
 
 DEFAULT_URL = "sqlite:///changeset.db"
 URL_ENV = "CHANGESET_URL"
@@ -34,9 +34,13 @@ EXIT_USAGE = 2
 
 _MAIN_EPILOG = """\
 examples:
+  changeset create migrations                 a new, empty repository
+  changeset script migrations "add email"     the next numbered script
   changeset run examples/blog                 upgrade ./changeset.db to the latest version
   changeset run examples/blog --url postgresql+psycopg://app@localhost/app
   changeset version examples/blog             current and latest version
+  changeset history examples/blog             every version, applied or not
+  changeset stamp examples/blog --version 3   record version 3, run nothing
   changeset sql examples/blog --dialect postgresql > upgrade.sql
 
 The database URL is --url, else the CHANGESET_URL environment variable, else
@@ -163,6 +167,54 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument(
         "--to", dest="target", type=int, metavar="M", help="the version to reach (default latest)"
     )
+    create = commands.add_parser(
+        "create",
+        help="make a new, empty repository",
+        description="Make a sqlalchemy-migrate repository: migrate.cfg, versions/, manage.py.",
+    )
+    create.set_defaults(parser=create)
+    create.add_argument("path", metavar="PATH", help="the folder to make (must not exist)")
+    create.add_argument("--name", help="the repository_id (default: the folder's name)")
+    create.add_argument(
+        "--version-table", default="migrate_version", help="default: migrate_version"
+    )
+
+    script = commands.add_parser(
+        "script",
+        help="write the next numbered script",
+        description="Write the repository's next version: NNN_description.py with "
+        "upgrade(migrate_engine) and downgrade(migrate_engine), or with --sql the pair "
+        "NNN_description_<dialect>_upgrade.sql / _downgrade.sql. Prints the new file(s).",
+    )
+    script.set_defaults(parser=script)
+    script.add_argument("path", metavar="PATH", help="a repository folder")
+    script.add_argument("description", help='what the version does, e.g. "add email"')
+    script.add_argument(
+        "--sql",
+        metavar="DIALECT",
+        help="write SQL files for DIALECT (sqlite, postgresql, mysql, ... or default)",
+    )
+
+    stamp = commands.add_parser(
+        "stamp",
+        help="record a version without running scripts",
+        description="Record version N in the database's migrate_version table without "
+        "running any script: puts a database under version control, or moves it.",
+    )
+    stamp.set_defaults(parser=stamp)
+    stamp.add_argument("path", metavar="PATH", help="a repository folder")
+    stamp.add_argument("--version", type=int, required=True, metavar="N", help="the version")
+    url_option(stamp)
+
+    history = commands.add_parser(
+        "history",
+        help="list the versions and which are applied",
+        description="List the repository's versions with their descriptions, and which "
+        "the database has applied.",
+    )
+    history.set_defaults(parser=history)
+    history.add_argument("path", metavar="PATH", help="a repository folder")
+    url_option(history)
     return parser
 
 
@@ -404,12 +456,105 @@ def cmd_sql(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(str(exc)) from exc
     try:
         write_sql(repository, args.dialect, out, args.start, args.target)
+    except BrokenPipeError:
+        raise
     except Exception as error:
         script = _current_script(error)
         where = f" in {script}" if script else ""
         err.write(f"changeset: rendering SQL failed{where}: {runner.describe_error(error)}\n")
         return EXIT_FAILED
     return EXIT_OK
+
+
+def cmd_create(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if os.path.exists(args.path):
+        raise UsageError(f"{args.path} already exists")
+    name = args.name or os.path.basename(os.path.abspath(args.path))
+    repository = Repository.create(args.path, name, version_table=args.version_table)
+    out.write(f"{repository.path}\n")
+    return EXIT_OK
+
+
+def cmd_script(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    repository = _load_versioned(args.path)
+    try:
+        if args.sql:
+            paths = repository.create_script_sql(args.sql, args.description)
+        else:
+            paths = [repository.create_script(args.description)]
+    except (ValueError, MigrateError) as exc:
+        raise UsageError(str(exc)) from exc
+    for path in paths:
+        out.write(f"{path}\n")
+    return EXIT_OK
+
+
+def cmd_stamp(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    repository = _load_versioned(args.path)
+    if not 0 <= args.version <= repository.latest:
+        raise UsageError(
+            f"--version {args.version}: the repository has versions 0 to {repository.latest}"
+        )
+    engine = _engine(args)
+    try:
+        with engine.begin() as connection:
+            before = read_version(connection, repository)
+            if before is None:
+                create_version(connection, repository, args.version)
+            else:
+                set_version(connection, repository, args.version)
+    except SQLAlchemyError as exc:
+        err.write(f"changeset: {runner.describe_error(exc)}\n")
+        return EXIT_FAILED
+    finally:
+        engine.dispose()
+    was = "not under version control" if before is None else f"was {before}"
+    out.write(f"{repository.id}: version {args.version} ({was}); no script was run\n")
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    repository = _load_versioned(args.path)
+    current = None
+    url = make_url(_url(args)) if _is_url(_url(args)) else None
+    # A SQLite file that does not exist has no history; do not create it by looking.
+    if url is None or url.get_backend_name() != "sqlite" or _sqlite_exists(url.database):
+        engine = _engine(args)
+        try:
+            with engine.connect() as connection:
+                current = read_version(connection, repository)
+        except SQLAlchemyError as exc:
+            err.write(f"changeset: {runner.describe_error(exc)}\n")
+            return EXIT_FAILED
+        finally:
+            engine.dispose()
+    shown = "not under version control" if current is None else f"at version {current}"
+    out.write(f"{repository.id} ({repository.path}): the database is {shown}\n")
+    for number in sorted(repository.versions):
+        version = repository.versions[number]
+        state = "applied" if current is not None and number <= current else "pending"
+        out.write(f"{number:>4}  {state:<7}  {version.label}  {version.describe()}".rstrip())
+        out.write("\n")
+    return EXIT_OK
+
+
+def _is_url(text: str) -> bool:
+    try:
+        make_url(text)
+    except ArgumentError:
+        return False
+    return True
+
+
+def _sqlite_exists(database: str | None) -> bool:
+    return not database or database == ":memory:" or os.path.exists(database)
+
+
+def _load_versioned(path: str) -> Repository:
+    repository = _load(path)
+    if repository.single is not None:
+        raise UsageError("a single script has no versions: give a repository folder")
+    return repository
 
 
 def _current_script(error: BaseException) -> str | None:
@@ -429,15 +574,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)  # exits 2 on bad arguments
     if args.command is None:
         parser.print_usage(sys.stderr)
-        sys.stderr.write("changeset: error: a command is required (run, version, sql)\n")
+        sys.stderr.write(
+            "changeset: error: a command is required "
+            "(run, version, sql, create, script, stamp, history)\n"
+        )
         return EXIT_USAGE
-    commands = {"run": cmd_run, "version": cmd_version, "sql": cmd_sql}
+    commands = {
+        "run": cmd_run,
+        "version": cmd_version,
+        "sql": cmd_sql,
+        "create": cmd_create,
+        "script": cmd_script,
+        "stamp": cmd_stamp,
+        "history": cmd_history,
+    }
     try:
-        return commands[args.command](args, sys.stdout, sys.stderr)
+        code = commands[args.command](args, sys.stdout, sys.stderr)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        quiet_broken_pipe()
+        return EXIT_OK
     except UsageError as exc:
         args.parser.print_usage(sys.stderr)
         sys.stderr.write(f"changeset {args.command}: error: {exc}\n")
         return EXIT_USAGE
+
+
+def quiet_broken_pipe() -> None:
+    """The reader of our output went away (``changeset sql ... | head``): end quietly.
+
+    stdout is pointed at the null device so that flushing it at exit raises nothing
+    (Python's own advice for SIGPIPE, see the signal module's documentation).
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

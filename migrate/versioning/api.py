@@ -18,6 +18,7 @@ from __future__ import annotations
 import inspect
 import io
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,7 @@ def help(cmd: str | None = None, **opts: Any) -> str:
     if function is None:
         raise exceptions.UsageError(f"'{cmd}' isn't a valid command. Try 'help COMMAND'")
     text = inspect.getdoc(function) or ""
-    return text.replace("%prog", sys.argv[0] or "migrate")
+    return text.replace("%prog", os.path.basename(sys.argv[0]) or "migrate")
 
 
 def create(repository: str | Path, name: str, **opts: Any) -> None:

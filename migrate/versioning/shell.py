@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from migrate import exceptions
+from migrate.cli import quiet_broken_pipe
 from migrate.versioning import api
 from migrate.versioning.util import asbool
 
@@ -171,7 +172,7 @@ def run(argv: list[str], defaults: dict[str, Any]) -> int:
             traceback.print_exc()
         return _error(prog, f"{type(exc).__name__}: {exc}", EXIT_FAILED)
     except BrokenPipeError:
-        _quiet_pipe()
+        quiet_broken_pipe()
         return EXIT_OK
     except Exception:  # a script's own error: its traceback tells where
         traceback.print_exc()
@@ -201,14 +202,3 @@ def _setup_logging(debug: bool) -> list[logging.Handler]:
     root.addHandler(err)
     root.setLevel(logging.DEBUG if debug else logging.INFO)
     return [out, err]
-
-
-def _quiet_pipe() -> None:
-    """The reader of our output went away (``| head``): stop without a traceback."""
-    import os
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass

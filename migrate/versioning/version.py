@@ -72,6 +72,25 @@ class Version:
             return self.python
         raise ScriptError(f"version {self.number} has no {direction} script for {dialect_name}")
 
+    def describe(self) -> str:
+        """The first line of the Python script's docstring, else the SQL files' names."""
+        if self.python is not None:
+            import ast
+
+            try:
+                doc = ast.get_docstring(ast.parse(self.python.source()))
+            except (SyntaxError, UnicodeDecodeError):
+                doc = None
+            if doc:
+                return doc.strip().splitlines()[0]
+        databases = sorted({database for database, _ in self.sql})
+        words = self.label.split("_")[1:]
+        if words and words[-1].endswith((".sql", ".py")):
+            words[-1] = words[-1].rsplit(".", 1)[0]
+        if len(words) >= 2 and words[-1] in ("upgrade", "downgrade"):
+            words = words[:-2] if len(words) >= 3 else words[:-1]
+        return f"{' '.join(words)} (SQL: {', '.join(databases)})".strip()
+
     @property
     def label(self) -> str:
         """A name for people: the Python script's file name, else the first SQL file's."""

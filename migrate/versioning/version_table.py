@@ -126,3 +126,11 @@ def drop_version(connection: Connection, repository: Repository) -> None:
     connection.execute(table.delete().where(table.c.repository_id == repository.id))
     if connection.execute(select(table.c.repository_id).limit(1)).first() is None:
         table.drop(connection)
+
+
+def set_version(connection: Connection, repository: Repository, version: int) -> None:
+    """Record ``version`` for ``repository`` whatever it was (``changeset stamp``)."""
+    table = version_table(repository.version_table)
+    connection.execute(
+        table.update().where(table.c.repository_id == repository.id).values(version=version)
+    )
