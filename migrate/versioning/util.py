@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -123,10 +123,3 @@ def as_repository(repository: Repository | str | Path) -> Repository:
         )
     return repository
 
-
-def call_with_engine(
-    function: Callable[..., Any], url: Engine | str, *args: Any, **opts: Any
-) -> Any:
-    """``function(engine, *args)`` with the engine :func:`with_engine` makes from ``url``."""
-    with with_engine(url, **opts) as engine:
-        return function(engine, *args)
