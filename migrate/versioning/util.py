@@ -122,4 +122,3 @@ def as_repository(repository: Repository | str | Path) -> Repository:
             f"{repository.path}: a single script has no versions; give a repository folder"
         )
     return repository
-

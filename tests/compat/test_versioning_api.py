@@ -495,3 +495,82 @@ def test_two_upgraders_apply_each_version_once(engine: Engine, tmp_path: Path) -
 
 def _connect_args(engine: Engine) -> dict[str, Any]:
     return {"timeout": 30} if engine.dialect.name == "sqlite" else {}
+
+
+# --------------------------------------------------------------------------- smaller API
+
+
+def test_preview_sql_and_py_change_nothing(
+    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = str(app_repository(tmp_path / "repo"))
+    api.version_control(engine, path)
+    with caplog.at_level("INFO", logger="migrate.versioning.api"):
+        api.upgrade(engine, path, 1, preview_sql=True)
+        api.upgrade(engine, path, 1, preview_py=True)
+    text = caplog.text
+    assert "CREATE TABLE accounts" in text
+    assert "UPDATE migrate_version SET version=1" in text
+    assert "def upgrade(migrate_engine):" in text
+    assert tables(engine) == ["migrate_version"]
+    assert version_rows(engine) == [("app", 0)]
+
+
+def test_model_functions_need_diff(engine: Engine, tmp_path: Path) -> None:
+    path = str(app_repository(tmp_path / "repo"))
+    api.version_control(engine, path)
+    model = sa.MetaData()
+    with pytest.raises(exceptions.NotSupportedError, match="diff"):
+        api.compare_model_to_db(engine, path, model)
+    with pytest.raises(exceptions.NotSupportedError, match="diff"):
+        api.update_db_from_model(engine, path, model)
+    assert version_rows(engine) == [("app", 0)]
+    assert tables(engine) == ["migrate_version"]
+
+
+def test_source_help_and_script_names(tmp_path: Path) -> None:
+    path = str(app_repository(tmp_path / "repo"))
+    assert "def downgrade(migrate_engine):" in str(api.source(2, repository=path))
+    api.source(2, str(tmp_path / "out.py"), repository=path)
+    assert (tmp_path / "out.py").read_text() == (
+        tmp_path / "repo/versions/002_email.py"
+    ).read_text()
+    assert (
+        api.help("upgrade")
+        .splitlines()[0]
+        .endswith("upgrade URL REPOSITORY_PATH [VERSION] [--preview_py|--preview_sql]")
+    )
+    with pytest.raises(exceptions.UsageError):
+        api.help("frobnicate")
+    api.script("Add index: name & email", path)
+    assert (tmp_path / "repo/versions/004_Add_index_name_email.py").is_file()
+    assert api.version(path) == 4
+    api.script_sql("default", "seed", path)
+    assert Repository(path).version(5).script("sqlite", "upgrade").name == (
+        "005_seed_default_upgrade.sql"
+    )
+
+
+def test_load_model_and_construct_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrate.versioning.util import construct_engine, load_model
+
+    package = tmp_path / "shop"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "models.py").write_text(
+        "import sqlalchemy as sa\nclass Base:\n    metadata = sa.MetaData()\nmeta = Base.metadata\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    models = importlib.import_module("shop.models")
+    assert load_model("shop.models:Base.metadata") is models.Base.metadata
+    assert load_model("shop.models:meta") is models.meta
+    with pytest.warns(exceptions.MigrateDeprecationWarning):
+        assert load_model("shop.models.meta") is models.meta
+    given = sa.MetaData()
+    assert load_model(given) is given
+    engine = construct_engine(f"sqlite:///{tmp_path}/e.db", engine_arg_echo="false")
+    assert isinstance(engine, sa.Engine) and engine.echo is False
+    assert construct_engine(engine) is engine
+    engine.dispose()
+    with pytest.raises(ValueError):
+        construct_engine(42)  # type: ignore[arg-type]

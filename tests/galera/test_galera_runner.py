@@ -9,10 +9,12 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from galera_support import Cluster
 
 from migrate.changeset.galera import is_retryable, retry
+from migrate.versioning import api
 from migrate.versioning import runner as versioning_runner
 from migrate.versioning.repository import load_repository
 
@@ -94,9 +96,17 @@ class Writer(threading.Thread):
             self.error = error
 
 
-def start_runner(folder: Path, url: str) -> subprocess.Popen[str]:
+#: The facade as oslo.db called it: ``api.upgrade(url, repository)``.
+FACADE = "import sys; from migrate.versioning import api; api.upgrade(sys.argv[1], sys.argv[2])"
+
+
+def start_runner(folder: Path, url: str, how: str = "changeset") -> subprocess.Popen[str]:
+    if how == "facade":
+        command = [sys.executable, "-c", FACADE, url, str(folder)]
+    else:
+        command = [sys.executable, "-m", "migrate", "run", str(folder), "--url", url]
     return subprocess.Popen(
-        [sys.executable, "-m", "migrate", "run", str(folder), "--url", url],
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -104,7 +114,10 @@ def start_runner(folder: Path, url: str) -> subprocess.Popen[str]:
     )
 
 
-def test_two_runners_on_two_nodes_apply_each_script_once(galera: Cluster, tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", ["changeset", "facade"])
+def test_two_runners_on_two_nodes_apply_each_script_once(
+    galera: Cluster, tmp_path: Path, how: str
+) -> None:
     folder = make_repository(tmp_path)
     summary = []
     for round_ in range(ROUNDS):
@@ -112,11 +125,13 @@ def test_two_runners_on_two_nodes_apply_each_script_once(galera: Cluster, tmp_pa
             galera.wait_synced()
             galera.reset()
         prepare(galera)
+        if how == "facade":  # the facade upgrades only a database under version control
+            api.version_control(galera.engines[0], str(folder))
         writer = Writer(galera.engines[2], 1)
         writer.start()
         time.sleep(0.05)
-        first = start_runner(folder, galera.urls[0])
-        second = start_runner(folder, galera.urls[1])
+        first = start_runner(folder, galera.urls[0], how)
+        second = start_runner(folder, galera.urls[1], how)
         out1, err1 = first.communicate(timeout=120)
         out2, err2 = second.communicate(timeout=120)
         time.sleep(0.1)
