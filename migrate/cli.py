@@ -94,6 +94,10 @@ class UsageError(Exception):
     """Bad command line: exit 2 with the usage."""
 
 
+class CommandFailed(Exception):
+    """The command could not do its work (e.g. the database refused): exit 1."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="changeset",
@@ -425,18 +429,8 @@ def cmd_run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_version(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    repository = _load(args.path)
-    if repository.single is not None:
-        raise UsageError("a single script has no versions: give a repository folder")
-    engine = _engine(args)
-    try:
-        with engine.connect() as connection:
-            current = read_version(connection, repository)
-    except SQLAlchemyError as exc:
-        err.write(f"changeset: {runner.describe_error(exc)}\n")
-        return EXIT_FAILED
-    finally:
-        engine.dispose()
+    repository = _load_versioned(args.path)
+    current = _database_version(args, repository)
     shown = "none (not under version control)" if current is None else str(current)
     out.write(f"repository: {repository.id} ({repository.path})\n")
     out.write(f"database version: {shown}\n")
@@ -519,15 +513,7 @@ def cmd_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     url = make_url(_url(args)) if _is_url(_url(args)) else None
     # A SQLite file that does not exist has no history; do not create it by looking.
     if url is None or url.get_backend_name() != "sqlite" or _sqlite_exists(url.database):
-        engine = _engine(args)
-        try:
-            with engine.connect() as connection:
-                current = read_version(connection, repository)
-        except SQLAlchemyError as exc:
-            err.write(f"changeset: {runner.describe_error(exc)}\n")
-            return EXIT_FAILED
-        finally:
-            engine.dispose()
+        current = _database_version(args, repository)
     shown = "not under version control" if current is None else f"at version {current}"
     out.write(f"{repository.id} ({repository.path}): the database is {shown}\n")
     for number in sorted(repository.versions):
@@ -536,6 +522,18 @@ def cmd_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(f"{number:>4}  {state:<7}  {version.label}  {version.describe()}".rstrip())
         out.write("\n")
     return EXIT_OK
+
+
+def _database_version(args: argparse.Namespace, repository: Repository) -> int | None:
+    """The version the database records for ``repository`` (None: not controlled)."""
+    engine = _engine(args)
+    try:
+        with engine.connect() as connection:
+            return read_version(connection, repository)
+    except SQLAlchemyError as exc:  # cannot connect, cannot read the version table
+        raise CommandFailed(runner.describe_error(exc)) from exc
+    finally:
+        engine.dispose()
 
 
 def _is_url(text: str) -> bool:
@@ -595,6 +593,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         quiet_broken_pipe()
         return EXIT_OK
+    except CommandFailed as exc:
+        sys.stderr.write(f"changeset: {exc}\n")
+        return EXIT_FAILED
     except UsageError as exc:
         args.parser.print_usage(sys.stderr)
         sys.stderr.write(f"changeset {args.command}: error: {exc}\n")

@@ -26,9 +26,7 @@ _IGNORED_SQL = re.compile(r"^\s*(BEGIN|END|COMMIT)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class SqlScript:
-    """A plain SQL file; its statements are split with sqlparse."""
-
+class _ScriptFile:
     path: Path
 
     @property
@@ -39,15 +37,18 @@ class SqlScript:
         """The file's text."""
         return self.path.read_text(encoding="utf-8")
 
+
+@dataclass(frozen=True)
+class SqlScript(_ScriptFile):
+    """A plain SQL file; its statements are split with sqlparse."""
+
     def statements(self) -> list[str]:
         """The file's statements, comments stripped, without the terminating ``;``.
 
         ``BEGIN``, ``END`` and ``COMMIT`` are skipped (logged at WARNING), as
         sqlalchemy-migrate did: the runner owns the transaction.
         """
-        text = sqlparse.format(
-            self.path.read_text(encoding="utf-8"), strip_comments=True, strip_whitespace=True
-        )
+        text = sqlparse.format(self.source(), strip_comments=True, strip_whitespace=True)
         result = []
         for statement in sqlparse.split(text):
             statement = statement.strip().rstrip(";").strip()
@@ -63,18 +64,8 @@ class SqlScript:
 
 
 @dataclass(frozen=True)
-class PythonScript:
+class PythonScript(_ScriptFile):
     """A ``.py`` file defining ``upgrade(migrate_engine)`` and usually ``downgrade``."""
-
-    path: Path
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    def source(self) -> str:
-        """The file's text."""
-        return self.path.read_text(encoding="utf-8")
 
     def load(self) -> ModuleType:
         """Import the file (each call imports it afresh, like sqlalchemy-migrate did)."""
