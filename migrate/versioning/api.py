@@ -36,7 +36,7 @@ from migrate.versioning.schema import (
     run_to,
     unwrap_script_error,
 )
-from migrate.versioning.script import PythonScript, SqlScript
+from migrate.versioning.script import PythonScript
 from migrate.versioning.util import as_repository, load_metadata, with_engine
 from migrate.versioning.version import VerNum
 
@@ -364,7 +364,7 @@ def _preview(engine: Engine, schema: ControlledSchema, target: int | None, sql: 
         log.info("%s", out.getvalue().rstrip("\n"))
         return
     for step in repo.steps(schema.version, end, engine.dialect.name):
-        if isinstance(step.script, SqlScript) or not isinstance(step.script, PythonScript):
+        if not isinstance(step.script, PythonScript):
             raise exceptions.UsageError("Python source can be only displayed for python scripts")
         log.info("%s -> %s... ", step.before, step.after)
         log.info("%s", inspect.getsource(step.script.function(step.direction)))
