@@ -22,6 +22,7 @@ from migrate.versioning import runner
 from migrate.versioning.offline import write_sql
 from migrate.versioning.repository import Repository, Step, load_repository
 from migrate.versioning.script import Direction, Script
+from migrate.versioning.util import quiet_broken_pipe
 from migrate.versioning.version_table import create_version, read_version, set_version
 
 DEFAULT_URL = "sqlite:///changeset.db"
@@ -600,19 +601,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.parser.print_usage(sys.stderr)
         sys.stderr.write(f"changeset {args.command}: error: {exc}\n")
         return EXIT_USAGE
-
-
-def quiet_broken_pipe() -> None:
-    """The reader of our output went away (``changeset sql ... | head``): end quietly.
-
-    stdout is pointed at the null device so that flushing it at exit raises nothing
-    (Python's own advice for SIGPIPE, see the signal module's documentation).
-    """
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

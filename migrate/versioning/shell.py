@@ -23,9 +23,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from migrate import exceptions
-from migrate.cli import quiet_broken_pipe
 from migrate.versioning import api
-from migrate.versioning.util import asbool
+from migrate.versioning.util import asbool, quiet_broken_pipe
 
 #: 0.13's short names.
 alias = {"s": "script", "vc": "version_control", "dbv": "db_version", "v": "version"}
@@ -101,7 +100,12 @@ def main(argv: Sequence[str] | None = None, **defaults: Any) -> int:
     Returns the exit code (0) or raises ``SystemExit`` (1 or 2), so that a ``manage.py``
     calling ``main(...)`` without ``sys.exit`` still ends with the right status.
     """
-    code = run(sys.argv[1:] if argv is None else list(argv), defaults)
+    try:
+        code = run(sys.argv[1:] if argv is None else list(argv), defaults)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (``migrate ... | head``): end quietly
+        quiet_broken_pipe()
+        code = EXIT_OK
     if code != EXIT_OK:
         raise SystemExit(code)
     return code

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -122,3 +124,16 @@ def as_repository(repository: Repository | str | Path) -> Repository:
             f"{repository.path}: a single script has no versions; give a repository folder"
         )
     return repository
+
+
+def quiet_broken_pipe() -> None:
+    """The reader of our output went away (``changeset sql ... | head``): end quietly.
+
+    stdout is pointed at the null device so that flushing it at exit raises nothing
+    (Python's own advice for SIGPIPE, see the signal module's documentation).
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
