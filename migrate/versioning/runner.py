@@ -198,7 +198,7 @@ def migrate(
     current = _ensure_version_once(engine, repository)
     target = repository.latest if target is None else target
     upward = target >= current
-    repository.steps(current, target, engine.dialect.name)  # a bad target fails here
+    steps = repository.steps(current, target, engine.dialect.name)  # a bad target fails here
     while True:
         step = None
         started = time.perf_counter()
@@ -209,7 +209,9 @@ def migrate(
                 version = _locked_version(connection, repository)
                 if (version >= target) if upward else (version <= target):
                     break
-                step = repository.steps(version, target, engine.dialect.name)[0]
+                if not steps or steps[0].before != version:  # another runner moved it
+                    steps = repository.steps(version, target, engine.dialect.name)
+                step = steps.pop(0)
                 reporter.start(step, step.script)
                 run_script(connection, step.script, step.direction)
                 write_version(connection, repository, step.before, step.after)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text, and_, select
@@ -20,14 +21,25 @@ log = logging.getLogger("migrate.versioning")
 
 
 def version_table(name: str = DEFAULT_VERSION_TABLE, metadata: MetaData | None = None) -> Table:
-    """sqlalchemy-migrate's version table, column for column."""
+    """sqlalchemy-migrate's version table, column for column.
+
+    Without ``metadata``: one shared Table per name (the runner reads and writes it twice
+    per script; building it each time cost more than the statements' round trips).
+    """
+    if metadata is None:
+        return _shared_version_table(name)
     return Table(
         name,
-        metadata if metadata is not None else MetaData(),
+        metadata,
         Column("repository_id", String(250), primary_key=True),
         Column("repository_path", Text),
         Column("version", Integer),
     )
+
+
+@functools.lru_cache(maxsize=16)
+def _shared_version_table(name: str) -> Table:
+    return version_table(name, MetaData())
 
 
 def read_version(connection: Connection, repository: Repository) -> int | None:
