@@ -574,3 +574,23 @@ def test_load_model_and_construct_engine(tmp_path: Path, monkeypatch: pytest.Mon
     engine.dispose()
     with pytest.raises(ValueError):
         construct_engine(42)  # type: ignore[arg-type]
+
+
+def test_controlled_schema_upgrade_drop_and_table(engine: Engine, tmp_path: Path) -> None:
+    path = str(app_repository(tmp_path / "repo"))
+    schema = ControlledSchema.create(engine, path)
+    assert schema.table.name == "migrate_version"
+    schema.upgrade(2)
+    assert schema.version == 2 and version_rows(engine) == [("app", 2)]
+    assert schema == ControlledSchema(engine, schema.repository)
+    schema.upgrade(1)  # 0.13's ControlledSchema.upgrade also went down
+    assert schema.version == 1 and columns(engine, "accounts") == ["id", "name"]
+    with pytest.raises(exceptions.InvalidVersionError):
+        schema.update_repository_table(3, 2)  # the database is at 1, not 3
+    schema.update_repository_table(1, 2)  # records only: 002's column is not added
+    assert version_rows(engine) == [("app", 2)] and schema.version == 2
+    assert columns(engine, "accounts") == ["id", "name"]
+    schema.drop()
+    assert "migrate_version" not in tables(engine)
+    with pytest.raises(exceptions.DatabaseNotControlledError):
+        schema.load()
