@@ -138,6 +138,10 @@ def check_primary_key(conn: sa.Connection, ops: Sequence[Op], snap: TableSnapsho
     warnings.warn(message, GaleraWarning, stacklevel=4)
 
 
+# every online operation on a Galera node is checked (the runner calls it; no-op elsewhere)
+runner.add_check(check_primary_key)
+
+
 # --------------------------------------------------------------------------- retries
 
 

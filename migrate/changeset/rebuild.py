@@ -3,8 +3,9 @@
 https://www.sqlite.org/lang_altertable.html#otheralter ("Making Other Kinds Of Table
 Schema Changes"). Three parts, one direction:
 
-* :func:`read_sqlite_schema` reads everything about one table on the connection that
-  will run the DDL (``sqlite_master``, pragmas) into a frozen :class:`SqliteTableSchema`;
+* :func:`~migrate.changeset.introspect.read_sqlite_schema` reads everything about one
+  table on the connection that will run the DDL (``sqlite_master``, pragmas) into a
+  frozen :class:`~migrate.changeset.snapshot.SqliteTableSchema`;
 * :func:`plan_rebuild` is pure: it applies operations to the parsed schema and returns
   a :class:`RebuildPlan` (statements + what the runner must do around them);
 * the runner (:mod:`migrate.changeset.runner`) executes it: pragmas, one transaction,
@@ -57,7 +58,7 @@ from migrate.changeset.ops import (
     RenameIndexOp,
     RenameTableOp,
 )
-from migrate.changeset.planner import default_literal
+from migrate.changeset.snapshot import ForeignKeyRow, SqliteObject, SqliteTableSchema, XInfoColumn
 from migrate.changeset.sqlite_schema import (
     ColumnClause,
     ColumnDef,
@@ -67,7 +68,6 @@ from migrate.changeset.sqlite_schema import (
     normalized,
     parse_column_def,
     parse_create_index,
-    parse_create_table,
     parse_table_constraint,
     qualify_create,
     quote,
@@ -78,12 +78,12 @@ from migrate.changeset.sqlite_schema import (
     significant,
     tokenize,
 )
+from migrate.changeset.steps import default_literal
 from migrate.exceptions import (
     DuplicateObjectError,
     InvalidOperationError,
     NoSuchColumnError,
     NoSuchObjectError,
-    NoSuchTableError,
     NotSupportedError,
 )
 
@@ -92,182 +92,15 @@ log = logging.getLogger("migrate.changeset")
 _DIALECT = sqlite_dialect_mod.dialect()
 
 
-# ---------------------------------------------------------------------------
-# what the database says
-
-
-@dataclass(frozen=True)
-class SqliteObject:
-    """One row of ``sqlite_master`` (index, trigger or view)."""
-
-    type: str
-    name: str
-    sql: str
-
-
-@dataclass(frozen=True)
-class XInfoColumn:
-    """One row of ``PRAGMA table_xinfo`` (``hidden``: 2 virtual, 3 stored generated)."""
-
-    cid: int
-    name: str
-    type: str
-    notnull: bool
-    default: str | None
-    pk: int
-    hidden: int
-
-
-@dataclass(frozen=True)
-class ForeignKeyRow:
-    """One row of ``PRAGMA foreign_key_list``, with the table that holds it."""
-
-    table: str
-    id: int
-    seq: int
-    parent: str
-    from_column: str
-    to_column: str | None
-    on_update: str
-    on_delete: str
-    match: str
-
-
-@dataclass(frozen=True)
-class SqliteTableSchema:
-    """Everything a rebuild of one table needs, as read from the database."""
-
-    name: str
-    sql: str
-    table: ParsedTable
-    #: explicit indexes (auto-indexes of UNIQUE/PRIMARY KEY come back with the table)
-    indexes: tuple[SqliteObject, ...] = ()
-    #: triggers ON this table
-    triggers: tuple[SqliteObject, ...] = ()
-    #: views whose SQL names this table
-    views: tuple[SqliteObject, ...] = ()
-    xinfo: tuple[XInfoColumn, ...] = ()
-    #: this table's own foreign keys
-    foreign_keys: tuple[ForeignKeyRow, ...] = ()
-    #: foreign keys of *other* tables that reference this one
-    child_foreign_keys: tuple[ForeignKeyRow, ...] = ()
-    #: ``sqlite_sequence`` value, None when there is no row
-    sequence: int | None = None
-    #: every name in ``sqlite_master``, lower case (to pick a free temporary name)
-    object_names: frozenset[str] = frozenset()
-    #: the attached database the table lives in (``None``: ``main``)
-    schema: str | None = None
-
-    @property
-    def children(self) -> tuple[str, ...]:
-        """Other tables with a foreign key to this one."""
-        seen: dict[str, None] = {}
-        for fk in self.child_foreign_keys:
-            seen.setdefault(fk.table, None)
-        return tuple(seen)
-
-    @classmethod
-    def from_sql(
-        cls,
-        table_sql: str,
-        *,
-        indexes: Sequence[str] = (),
-        triggers: Sequence[str] = (),
-        views: Sequence[str] = (),
-        child_foreign_keys: Sequence[ForeignKeyRow] = (),
-        object_names: Sequence[str] = (),
-        schema: str | None = None,
-    ) -> SqliteTableSchema:
-        """A schema from DDL text alone (tests, offline planning)."""
-        parsed = parse_create_table(table_sql)
-
-        def obj(kind: str, sql: str) -> SqliteObject:
-            toks = significant(tokenize(sql))
-            words = [t.upper for t in toks]
-            at = words.index(kind.upper()) + 1
-            if words[at : at + 3] == ["IF", "NOT", "EXISTS"]:
-                at += 3
-            return SqliteObject(kind, toks[at].name, sql)
-
-        return cls(
-            name=parsed.name,
-            sql=table_sql,
-            table=parsed,
-            indexes=tuple(obj("index", s) for s in indexes),
-            triggers=tuple(obj("trigger", s) for s in triggers),
-            views=tuple(obj("view", s) for s in views),
-            child_foreign_keys=tuple(child_foreign_keys),
-            object_names=frozenset(n.lower() for n in object_names),
-            schema=schema,
-        )
-
-
-def read_sqlite_schema(
-    conn: sa.Connection, table: str, schema: str | None = None
-) -> SqliteTableSchema:
-    """Read one table's schema on *conn* (call it inside the transaction that will rebuild).
-
-    *schema* names an attached database (``None``: ``main``). Raises
-    :class:`~migrate.exceptions.NoSuchTableError` when there is no such table.
-    """
-    q = f"{quote(schema)}." if schema else ""
-
-    def rows(sql: str, *params: Any) -> list[Any]:
-        return list(conn.exec_driver_sql(sql, params).fetchall())
-
-    found = rows(
-        f"SELECT name, sql FROM {q}sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
-        table,
-    )
-    if not found:
-        where = f" in database {schema!r}" if schema else ""
-        raise NoSuchTableError(f"SQLite has no table named {table!r}{where}")
-    name, sql = found[0][0], found[0][1]
-    parsed = parse_create_table(sql)
-    master = rows(f"SELECT type, name, tbl_name, sql FROM {q}sqlite_master")
-    indexes, triggers, views = [], [], []
-    for kind, oname, tbl, osql in master:
-        if osql is None:
-            continue  # auto-index of a UNIQUE / PRIMARY KEY constraint
-        if kind == "index" and tbl.lower() == name.lower():
-            indexes.append(SqliteObject(kind, oname, osql))
-        elif kind == "trigger" and tbl.lower() == name.lower():
-            triggers.append(SqliteObject(kind, oname, osql))
-        elif kind == "view" and references_identifier(osql, name):
-            views.append(SqliteObject(kind, oname, osql))
-    xinfo = tuple(
-        XInfoColumn(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6])
-        for r in rows(f"PRAGMA {q}table_xinfo({quote(name)})")
-    )
-    fks: list[ForeignKeyRow] = []
-    children: list[ForeignKeyRow] = []
-    for kind, oname, _tbl, _osql in master:
-        if kind != "table" or oname.startswith("sqlite_"):
-            continue
-        for r in rows(f"PRAGMA {q}foreign_key_list({quote(oname)})"):
-            fk = ForeignKeyRow(oname, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
-            if oname.lower() == name.lower():
-                fks.append(fk)
-            elif fk.parent.lower() == name.lower():
-                children.append(fk)
-    sequence: int | None = None
-    if any(m[0] == "table" and m[1] == "sqlite_sequence" for m in master):
-        seq = rows(f"SELECT seq FROM {q}sqlite_sequence WHERE name = ? COLLATE NOCASE", name)
-        sequence = int(seq[0][0]) if seq else None
-    return SqliteTableSchema(
-        name=name,
-        sql=sql,
-        table=parsed,
-        indexes=tuple(indexes),
-        triggers=tuple(triggers),
-        views=tuple(views),
-        xinfo=xinfo,
-        foreign_keys=tuple(fks),
-        child_foreign_keys=tuple(children),
-        sequence=sequence,
-        object_names=frozenset(m[1].lower() for m in master),
-        schema=schema,
-    )
+# the schema model planned from lives in ``snapshot``; its names stay importable from here
+__all__ = [
+    "ForeignKeyRow",
+    "RebuildPlan",
+    "SqliteObject",
+    "SqliteTableSchema",
+    "XInfoColumn",
+    "plan_rebuild",
+]
 
 
 # ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Dialect
 
 from migrate.changeset import _tables, ddl
 from migrate.changeset.capabilities import Capabilities, dialect_from_name
-from migrate.changeset.introspect import TableSnapshot
+from migrate.changeset.naming import fold
 from migrate.changeset.ops import (
     UNCHANGED,
     AddColumnOp,
@@ -25,12 +25,12 @@ from migrate.changeset.ops import (
     Op,
     RenameTableOp,
 )
-from migrate.changeset.planner import (
+from migrate.changeset.snapshot import TableSnapshot
+from migrate.changeset.steps import (
     Plan,
     backfill,
     column_for_render,
     default_literal,
-    fold,
     python_default_value,
 )
 from migrate.exceptions import InvalidOperationError, NotSupportedError
