@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy import UpdateBase
 
 from migrate.changeset import capabilities, introspect, planner, runner
 from migrate.changeset.batch import BatchOperations

@@ -17,7 +17,7 @@ from typing import Any, TextIO, TypeAlias
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.ddl import ExecutableDDLElement
+from sqlalchemy.schema import ExecutableDDLElement
 
 from migrate.changeset import capabilities, introspect, planner
 from migrate.changeset.binding import Bindable

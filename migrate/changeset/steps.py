@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 import sqlalchemy as sa
-from sqlalchemy.sql.ddl import ExecutableDDLElement
+from sqlalchemy.schema import ExecutableDDLElement
 
 from migrate.changeset.ops import TableRef
 from migrate.changeset.snapshot import TableSnapshot
