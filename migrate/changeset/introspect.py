@@ -506,7 +506,7 @@ def snapshot_from_table(table: sa.Table | None, ref: TableRef) -> TableSnapshot:
     """Offline: what the caller's Table object describes.
 
     The snapshot holds the caller's Table itself, not a copy: planners only read
-    ``snap.table`` and render from :func:`~migrate.changeset.planner.render_table`'s
+    ``snap.table`` and render from :func:`~migrate.changeset.steps.render_table`'s
     copy, and a second ``to_metadata()`` copy per operation was three quarters of the
     offline rendering time (bench W5).
     """

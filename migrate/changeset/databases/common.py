@@ -370,7 +370,7 @@ class ColumnList:
 
     For light plans (``postgres._light_plan``: only plain column changes), which read
     nothing of the table but its columns. Lookups and changes follow
-    :meth:`TableSnapshot.column <migrate.changeset.introspect.TableSnapshot.column>` and
+    :meth:`TableSnapshot.column <migrate.changeset.snapshot.TableSnapshot.column>` and
     :func:`advance` on a copy exactly; the snapshot's own Column objects are never
     changed: an altered column becomes a changed copy, made when it is looked up again.
     """
