@@ -391,9 +391,13 @@ def offline_sqlite_schema(snap: TableSnapshot) -> TableSnapshot:
 
     dialect = sqlite.dialect()
     table_sql = str(sa.schema.CreateTable(snap.table).compile(dialect=dialect)).strip()
+    # By name, then by text: a Table may hold two indexes of one name (a set has no order).
     index_sql = [
-        str(sa.schema.CreateIndex(i).compile(dialect=dialect)).strip()
-        for i in sorted(snap.table.indexes, key=lambda i: str(i.name))
+        sql
+        for _, sql in sorted(
+            (str(i.name), str(sa.schema.CreateIndex(i).compile(dialect=dialect)).strip())
+            for i in snap.table.indexes
+        )
     ]
     return dataclasses.replace(
         snap, sqlite=SqliteTableSchema.from_sql(table_sql, indexes=index_sql)
