@@ -6,11 +6,10 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TextIO
 
+from sqlalchemy import ClauseElement, Insert, ValuesBase
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.engine.mock import MockConnection
 from sqlalchemy.schema import CreateTable
-from sqlalchemy.sql.dml import Insert, ValuesBase
-from sqlalchemy.sql.elements import ClauseElement
 
 from migrate.versioning.repository import Repository
 from migrate.versioning.runner import TRANSACTIONAL_DDL

@@ -5,10 +5,20 @@ from __future__ import annotations
 import functools
 import logging
 
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text, and_, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Executable,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    and_,
+    select,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.sql.base import Executable
 
 from migrate.exceptions import (
     DatabaseAlreadyControlledError,
