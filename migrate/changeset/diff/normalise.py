@@ -217,11 +217,52 @@ def _balanced(toks: list[tuple[Any, str]]) -> bool:
     return depth == 0
 
 
+_OPERATORS = {
+    "=",
+    "<>",
+    "!=",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    ",",
+    "and",
+    "or",
+    "not",
+    "in",
+    "[",
+    "+",
+    "-",
+    "*",
+    "/",
+}
+
+
 def check_key(sql: str) -> str:
     """A CHECK condition's normal form: tokens without parentheses, casts and identifier
     quotes, lower case; PostgreSQL's ``= ANY (ARRAY[...])`` spelling of ``IN`` is ``IN``."""
     toks = _drop_casts(_tokens(sql))
-    words = [_word(t, v) for t, v in toks if v not in ("(", ")")]
+    words: list[str] = []
+    for t, v in toks:
+        if v in ("(", ")"):
+            continue
+        word = _word(t, v)
+        if t in T.String.Single:
+            inner = word[1:-1]
+            try:
+                Decimal(inner)
+                word = _number(inner)  # PostgreSQL writes -100 as '-100'::integer
+            except InvalidOperation:
+                pass
+        if (
+            words
+            and words[-1] == "-"
+            and t in T.Number
+            and (len(words) == 1 or words[-2] in _OPERATORS)
+        ):
+            words[-1] = "-" + word  # a negative literal, one token
+            continue
+        words.append(word)
     out: list[str] = []
     i = 0
     while i < len(words):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,7 +27,7 @@ from migrate.changeset.reflection import (
 )
 
 INDENT = "    "
-LINE = 99  # ruff's line length in this project's generated scripts
+LINE = 88  # ruff format's default line length
 
 
 @dataclass
@@ -124,7 +124,7 @@ def _type_args(t: sa.types.TypeEngine[Any], src: Source) -> list[str]:
     return args
 
 
-def column_source(col: ColumnInfo, src: Source, *, primary_key: bool = False) -> str:
+def column_source(col: ColumnInfo, src: Source, *, primary_key: bool = False) -> Call:
     args = [_lit(col.name), type_source(col.type, src)]
     if primary_key:
         args.append("primary_key=True")
@@ -136,7 +136,7 @@ def column_source(col: ColumnInfo, src: Source, *, primary_key: bool = False) ->
         args.append(f"server_default=sa.text({_lit(col.default)})")
     if col.comment:
         args.append(f"comment={_lit(col.comment)}")
-    return f"sa.Column({', '.join(args)})"
+    return Call("sa.Column", tuple(args))
 
 
 def _is_serial_default(col: ColumnInfo) -> bool:
@@ -147,24 +147,27 @@ def _is_serial_default(col: ColumnInfo) -> bool:
     )
 
 
-def constraint_source(obj: Any, src: Source) -> str:
-    name = f", name={_lit(obj.name)}" if obj.name else ""
+def constraint_source(obj: Any, src: Source) -> Call:
+    name = (f"name={_lit(obj.name)}",) if obj.name else ()
     match obj:
         case PrimaryKeyInfo():
-            return f"sa.PrimaryKeyConstraint({_cols(obj.columns)}{name})"
+            return Call("sa.PrimaryKeyConstraint", (*map(_lit, obj.columns), *name))
         case UniqueInfo():
-            return f"sa.UniqueConstraint({_cols(obj.columns)}{name})"
+            return Call("sa.UniqueConstraint", (*map(_lit, obj.columns), *name))
         case CheckInfo():
-            return f"sa.CheckConstraint({_lit(obj.sqltext)}{name})"
+            return Call("sa.CheckConstraint", (_lit(obj.sqltext), *name))
         case ForeignKeyInfo():
             prefix = f"{obj.referred_schema}." if obj.referred_schema else ""
             refs = [f"{prefix}{obj.referred_table}.{c}" for c in obj.referred_columns]
-            extra = "".join(
-                f", {k}={_lit(v)}"
+            extra = tuple(
+                f"{k}={_lit(v)}"
                 for k, v in (("ondelete", obj.ondelete), ("onupdate", obj.onupdate))
                 if v
             )
-            return f"sa.ForeignKeyConstraint([{_cols(obj.columns)}], [{_cols(refs)}]{name}{extra})"
+            return Call(
+                "sa.ForeignKeyConstraint",
+                (f"[{_cols(obj.columns)}]", f"[{_cols(refs)}]", *name, *extra),
+            )
     raise TypeError(f"not a constraint: {obj!r}")
 
 
@@ -175,13 +178,32 @@ def _cols(names: Iterable[str]) -> str:
 # ---------------------------------------------------------------------------- layout
 
 
-def call(head: str, args: Sequence[str], depth: int) -> str:
-    """``head(args)`` on one line, or one argument per line (ruff format's magic comma)."""
-    one = f"{head}({', '.join(args)})"
-    if len(INDENT * depth) + len(one) <= LINE:
+@dataclass(frozen=True)
+class Call:
+    """A call whose arguments may be calls: laid out on one line, or exploded."""
+
+    head: str
+    args: tuple[Any, ...]
+
+    def flat(self) -> str:
+        return f"{self.head}({', '.join(_flat(a) for a in self.args)})"
+
+
+def _flat(arg: Any) -> str:
+    return arg.flat() if isinstance(arg, Call) else str(arg)
+
+
+def call(head: str, args: Sequence[Any], depth: int, suffix: str = "") -> str:
+    """``head(args)`` on one line, or one argument per line with a trailing comma (which
+    ruff format keeps exploded), nested calls exploded in turn when still too long."""
+    one = f"{head}({', '.join(_flat(a) for a in args)}){suffix}"
+    if len(INDENT * depth) + len(one) <= LINE or not args:
         return one
-    inner = "\n".join(f"{INDENT}{a}," for a in args)
-    return f"{head}(\n{inner}\n)"
+    inner = []
+    for a in args:
+        text = call(a.head, a.args, depth + 1) if isinstance(a, Call) else str(a)
+        inner.append("\n".join(INDENT + line for line in text.split("\n")) + ",")
+    return f"{head}(\n" + "\n".join(inner) + f"\n){suffix}"
 
 
 # ---------------------------------------------------------------------------- the body
@@ -198,10 +220,13 @@ def upgrade_body(changes: Sequence[Change], dialect: str) -> Source:
     def of(*whats: str) -> list[Change]:
         return [c for c in changes if c.what in whats]
 
-    # 1. renamed tables
+    # 1. renamed tables: first when the other changes name the new table, else (a
+    # downgrade) last
+    referenced = {c.table for c in changes if c.what != "rename_table"}
+    renames_last = [c for c in of("rename_table") if c.old in referenced]
     for c in of("rename_table"):
-        src.imports.add("from migrate.changeset import rename_table")
-        src.emit(call("rename_table", [_lit(c.old), _lit(c.new), "engine=migrate_engine"], 1))
+        if c not in renames_last:
+            _rename(c, src)
     # 2. enum labels (PostgreSQL): new labels first, so columns can take them
     for c in of("alter_enum"):
         _enum(c, src)
@@ -244,9 +269,16 @@ def upgrade_body(changes: Sequence[Change], dialect: str) -> Source:
                 c for c in group if c.what == "add_constraint" and isinstance(c.new, ForeignKeyInfo)
             ]
             _batch(table, adds, src)
+    for c in renames_last:
+        _rename(c, src)
     if not src.lines:
         src.emit("pass")
     return src
+
+
+def _rename(c: Change, src: Source) -> None:
+    src.imports.add("from migrate.changeset import rename_table")
+    src.emit(call("rename_table", [_lit(c.old), _lit(c.new), "engine=migrate_engine"], 1))
 
 
 _ORDER = {
@@ -284,10 +316,13 @@ def _batch(table: str, changes: list[Change], src: Source) -> None:
                     args.append("unique=True")
                 lines.append(call("t.create_index", args, 2))
             case "drop_constraint":
-                if c.old.name and not isinstance(c.old, PrimaryKeyInfo):
+                if c.old.name and isinstance(c.old, UniqueInfo | CheckInfo):
                     lines.append(f"t.drop_constraint({_lit(c.old.name)})")
                 else:
-                    lines.append(call("t.drop_constraint", [constraint_source(c.old, src)], 2))
+                    # by definition: a primary key, an unnamed constraint, and a foreign
+                    # key (MySQL renames its <table>_ibfk_N keys with the table)
+                    unnamed = replace(c.old, name=None)
+                    lines.append(call("t.drop_constraint", [constraint_source(unnamed, src)], 2))
             case "add_constraint":
                 lines.append(call("t.add_constraint", [constraint_source(c.new, src)], 2))
             case "rename_column":
@@ -371,16 +406,17 @@ def _create_tables(tables: list[TableInfo], src: Source) -> None:
                 stubs.setdefault(fk.referred_table, {}).update(dict.fromkeys(fk.referred_columns))
     for name, cols in stubs.items():
         args = [_lit(name), "meta", *(f"sa.Column({_lit(c)})" for c in cols)]
-        src.emit(call("sa.Table", args, 1) + "  # exists: referred to below")
+        src.emit("# exists already; described for the foreign keys below")
+        src.emit(call("sa.Table", args, 1))
     for t in _sorted_tables(tables):
         pk = t.primary_key.columns if t.primary_key else ()
-        args = [_lit(t.name), "meta"]
+        targs: list[Any] = [_lit(t.name), "meta"]
         for col in t.columns:
-            args.append(column_source(col, src, primary_key=col.name in pk and len(pk) == 1))
+            targs.append(column_source(col, src, primary_key=col.name in pk and len(pk) == 1))
         if len(pk) > 1 or (t.primary_key and t.primary_key.name):
-            args.append(constraint_source(t.primary_key, src))
+            targs.append(constraint_source(t.primary_key, src))
         for cons in (*t.foreign_keys, *t.uniques, *t.checks):
-            args.append(constraint_source(cons, src))
+            targs.append(constraint_source(cons, src))
         unique_names = {u.name for u in t.uniques}
         for ix in t.indexes:
             if ix.duplicates_constraint or (ix.unique and ix.name in unique_names):
@@ -388,10 +424,10 @@ def _create_tables(tables: list[TableInfo], src: Source) -> None:
             ix_args = [_lit(ix.name), *(_lit(c) for c in ix.columns)]
             if ix.unique:
                 ix_args.append("unique=True")
-            args.append(call("sa.Index", ix_args, 2))
+            targs.append(Call("sa.Index", tuple(ix_args)))
         if t.comment:
-            args.append(f"comment={_lit(t.comment)}")
-        src.emit(call("sa.Table", args, 1) + ".create(migrate_engine)")
+            targs.append(f"comment={_lit(t.comment)}")
+        src.emit(call("sa.Table", targs, 1, ".create(migrate_engine)"))
 
 
 def _drop_tables(tables: list[TableInfo], src: Source, notes: dict[str, str]) -> None:
