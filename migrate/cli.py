@@ -159,7 +159,54 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument(
         "--to", dest="target", type=int, metavar="M", help="the version to reach (default latest)"
     )
+    diff = commands.add_parser(
+        "diff",
+        help="compare a model (MetaData) with the database",
+        description="Print what must change so the database matches the model: one line "
+        "per change, '!' marks changes that can lose data. Exit 0 in sync, 1 different, "
+        "2 error.",
+        epilog=_DIFF_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    diff.set_defaults(parser=diff)
+    diff.add_argument("model", metavar="MODEL", help="module:attribute (MetaData or base)")
+    url_option(diff)
+    rename_option(diff)
+    diff.add_argument(
+        "--python", action="store_true", help="print the changeset calls instead of the list"
+    )
+
+    script = commands.add_parser(
+        "script",
+        help="write the next numbered script of a repository",
+        description="Write the next numbered script; with --autogenerate MODEL its upgrade "
+        "and downgrade are generated from the model and the database.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    script.set_defaults(parser=script)
+    script.add_argument("path", metavar="PATH", help="a repository folder")
+    script.add_argument("description", metavar="DESCRIPTION")
+    script.add_argument("--autogenerate", metavar="MODEL", help="module:attribute to compare")
+    url_option(script)
+    rename_option(script)
     return parser
+
+
+def rename_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--rename",
+        action="append",
+        default=[],
+        metavar="T.OLD=NEW",
+        help="a column (table.old=new) or table (old=new) rename; repeatable",
+    )
+
+
+_DIFF_EPILOG = """examples:
+  changeset diff app.models:Base --url postgresql+psycopg://app@localhost/app
+  changeset diff app.models:metadata --rename users.name=full_name
+  changeset script migrations "add email" --autogenerate app.models:Base
+"""
 
 
 # --------------------------------------------------------------------------------------
@@ -408,6 +455,63 @@ def cmd_sql(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _warn_notes(found: Any, err: TextIO) -> None:
+    for note in found.notes:
+        err.write(f"changeset: warning: {note}\n")
+
+
+def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from migrate import autogenerate as auto
+
+    try:
+        model = auto.load_model(args.model)
+        renames = auto.parse_renames(args.rename)
+    except MigrateError as exc:
+        raise UsageError(str(exc)) from exc
+    engine = _engine(args)
+    try:
+        found = auto.diff(model, engine, renames)
+    except SQLAlchemyError as exc:
+        err.write(f"changeset: {repo.describe_error(exc)}\n")
+        return EXIT_USAGE
+    finally:
+        engine.dispose()
+    _warn_notes(found, err)
+    if not found:
+        err.write("in sync: no changes\n")
+        return EXIT_OK
+    out.write((found.to_python() if args.python else str(found)) + "\n")
+    return EXIT_FAILED
+
+
+def cmd_script(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from migrate import autogenerate as auto
+
+    if not args.autogenerate:
+        raise UsageError("this build writes generated scripts only: pass --autogenerate MODEL")
+    try:
+        model = auto.load_model(args.autogenerate)
+        renames = auto.parse_renames(args.rename)
+    except MigrateError as exc:
+        raise UsageError(str(exc)) from exc
+    engine = _engine(args)
+    try:
+        source, found = auto.autogenerate(model, engine, args.description, renames)
+    except SQLAlchemyError as exc:
+        err.write(f"changeset: {repo.describe_error(exc)}\n")
+        return EXIT_USAGE
+    finally:
+        engine.dispose()
+    _warn_notes(found, err)
+    if not found:
+        err.write("in sync: no changes, no script written\n")
+        return EXIT_OK
+    path = auto.next_script_path(args.path, args.description)
+    path.write_text(source, encoding="utf-8")
+    out.write(f"{path}\n")
+    return EXIT_OK
+
+
 def _current_script(error: BaseException) -> str | None:
     import traceback
 
@@ -427,7 +531,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         sys.stderr.write("changeset: error: a command is required (run, version, sql)\n")
         return EXIT_USAGE
-    commands = {"run": cmd_run, "version": cmd_version, "sql": cmd_sql}
+    commands = {
+        "run": cmd_run,
+        "version": cmd_version,
+        "sql": cmd_sql,
+        "diff": cmd_diff,
+        "script": cmd_script,
+    }
     try:
         return commands[args.command](args, sys.stdout, sys.stderr)
     except UsageError as exc:
