@@ -62,6 +62,13 @@ def diff(model: sa.MetaData, engine: sa.Engine, renames: Mapping[str, str]) -> S
     return compare(model, engine, renames=renames)
 
 
+def upgrade_sql(found: SchemaDiff, engine: sa.Engine, dialect: str | None) -> list[str]:
+    """The SQL statements of the upgrade, for the database ``found`` was compared with."""
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    return found.to_sql(dict(meta.tables), dialect or engine.dialect)
+
+
 _SLUG = re.compile(r"[^0-9a-zA-Z]+")
 
 

@@ -175,6 +175,14 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "--python", action="store_true", help="print the changeset calls instead of the list"
     )
+    diff.add_argument(
+        "--sql", action="store_true", help="print the SQL of the upgrade instead of the list"
+    )
+    diff.add_argument(
+        "--dialect",
+        choices=DIALECTS,
+        help="with --sql: the dialect to render (default: the database's)",
+    )
 
     script = commands.add_parser(
         "script",
@@ -468,11 +476,24 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         renames = auto.parse_renames(args.rename)
     except MigrateError as exc:
         raise UsageError(str(exc)) from exc
+    if args.dialect and not args.sql:
+        raise UsageError("--dialect goes with --sql")
     engine = _engine(args)
+    if args.dialect and args.dialect.replace("mariadb", "mysql") != engine.dialect.name.replace(
+        "mariadb", "mysql"
+    ):
+        raise UsageError(
+            f"--dialect {args.dialect}: the database at --url is {engine.dialect.name}; "
+            "the SQL is rendered for the database compared"
+        )
     try:
         found = auto.diff(model, engine, renames)
+        sql = auto.upgrade_sql(found, engine, args.dialect) if args.sql and found else []
     except SQLAlchemyError as exc:
         err.write(f"changeset: {repo.describe_error(exc)}\n")
+        return EXIT_USAGE
+    except MigrateError as exc:
+        err.write(f"changeset: cannot render the SQL: {exc}\n")
         return EXIT_USAGE
     finally:
         engine.dispose()
@@ -480,7 +501,10 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not found:
         err.write("in sync: no changes\n")
         return EXIT_OK
-    out.write((found.to_python() if args.python else str(found)) + "\n")
+    if args.sql:
+        out.write("\n\n".join(sql) + "\n")
+    else:
+        out.write((found.to_python() if args.python else str(found)) + "\n")
     return EXIT_FAILED
 
 

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from migrate.changeset import binding, runner
 from migrate.changeset.binding import Bindable
-from migrate.exceptions import NoSuchTableError, NotSupportedError
+from migrate.exceptions import NoSuchTableError, NotSupportedError, OfflineError
 
 
 def set_comment(
@@ -33,14 +33,35 @@ def set_comment(
     engine: Bindable | None = None,
     connection: Bindable | None = None,
 ) -> None:
-    """Set the comment of ``table`` (``column`` None) or of ``table.column``."""
+    """Set the comment of ``table`` (``column`` None) or of ``table.column``.
+
+    Offline (:func:`~migrate.changeset.to_sql`): a table's comment, and a column's on
+    PostgreSQL (MySQL needs the reflected column)."""
+    offline = runner.offline_state()
+    if offline is not None:
+        t = sa.Table(
+            table,
+            sa.MetaData(),
+            sa.Column(column or "_", sa.types.NULLTYPE),
+            schema=schema,
+            comment=comment,
+        )
+        if column is None:
+            ddl: Any = sa.schema.SetTableComment(t) if comment else sa.schema.DropTableComment(t)
+        elif offline.dialect.name == "postgresql":
+            t.c[column].comment = comment
+            ddl = sa.schema.SetColumnComment(t.c[column])
+        else:
+            raise OfflineError(f"set_comment({table!r}, {column!r}) needs reflection on MySQL")
+        offline.write([str(ddl.compile(dialect=offline.dialect)) + ";"])
+        return
     target = binding.resolve(connection=connection, engine=engine, what=f"commenting {table!r}")
     with runner.transaction(target) as conn:
         if conn.dialect.name == "sqlite":
             raise NotSupportedError("SQLite keeps no comments on tables or columns")
         if column is None:
             t = sa.Table(table, sa.MetaData(), schema=schema, comment=comment)
-            ddl: Any = sa.schema.SetTableComment(t) if comment else sa.schema.DropTableComment(t)
+            ddl = sa.schema.SetTableComment(t) if comment else sa.schema.DropTableComment(t)
         else:
             try:
                 t = sa.Table(table, sa.MetaData(), schema=schema, autoload_with=conn)
@@ -64,6 +85,8 @@ def alter_enum(
     connection: Bindable | None = None,
 ) -> None:
     """Give PostgreSQL enum type ``name`` exactly ``labels`` (see the module docstring)."""
+    if runner.offline_active():
+        raise OfflineError(f"alter_enum({name!r}) reads the type's labels: not offline")
     target = binding.resolve(connection=connection, engine=engine, what=f"altering enum {name!r}")
     with runner.transaction(target) as conn:
         if conn.dialect.name != "postgresql":

@@ -77,6 +77,11 @@ def offline_active() -> bool:
     return _offline.get() is not None
 
 
+def offline_state() -> _Offline | None:
+    """The :func:`to_sql` block in effect (its dialect, and ``write()`` for statements)."""
+    return _offline.get()
+
+
 def run(
     ops: Sequence[Op],
     target: Bindable | None,

@@ -120,3 +120,20 @@ def test_diff_usage_errors_exit_2(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
     assert changeset("diff", "no_such_module:meta", cwd=tmp_path, url=url).returncode == 2
     assert changeset("diff", "nocolon", cwd=tmp_path, url=url).returncode == 2
+
+
+def test_diff_sql_prints_the_upgrade_sql(url: str, engine: sa.Engine, tmp_path: Path) -> None:
+    (tmp_path / "models2.py").write_text(MODEL_2)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(40))"))
+    result = changeset(
+        "diff", "models2:Base", "--sql", "--rename", "users.name=full_name", cwd=tmp_path, url=url
+    )
+    assert result.returncode == 1, result.stderr
+    assert "CREATE TABLE posts" in result.stdout
+    assert "full_name" in result.stdout and "email" in result.stdout
+    # nothing ran
+    assert sa.inspect(engine).get_table_names() == ["users"]
+    other = "postgresql" if engine.dialect.name != "postgresql" else "sqlite"
+    result = changeset("diff", "models2:Base", "--sql", "--dialect", other, cwd=tmp_path, url=url)
+    assert result.returncode == 2
