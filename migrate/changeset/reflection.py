@@ -105,9 +105,18 @@ class SchemaInfo:
 
 
 def read_schema(conn: sa.Connection, schema: str | None = None) -> SchemaInfo:
-    """Reflect every table of ``schema`` (the default schema when None) in one pass."""
-    insp: Inspector = sa.inspect(conn)
+    """Reflect every table of ``schema`` (the default schema when None) in one pass.
+
+    SQLite: four statements in all (``sqlite_master`` and the table-valued pragmas
+    ``pragma_table_xinfo``, ``pragma_foreign_key_list``, ``pragma_index_list``/``_info``),
+    CHECK constraints and constraint names from the stored ``CREATE TABLE`` text (parsed
+    by :mod:`migrate.changeset.sqlite_schema`); SQLAlchemy's SQLite reflection runs
+    several statements per table. Elsewhere: SQLAlchemy's multi-table reflection.
+    """
     dialect = conn.dialect.name
+    if dialect == "sqlite":
+        return _read_sqlite(conn, schema)
+    insp: Inspector = sa.inspect(conn)
     columns = insp.get_multi_columns(schema=schema)
     if not columns:
         return SchemaInfo(dialect, schema, {}, _pg_enums(insp, schema, dialect))
@@ -120,7 +129,7 @@ def read_schema(conn: sa.Connection, schema: str | None = None) -> SchemaInfo:
     tables: dict[str, TableInfo] = {}
     for key, cols in columns.items():
         name = key[1]
-        declared = _sqlite_declared_types(conn, name, schema) if dialect == "sqlite" else {}
+        declared: dict[str, str] = {}
         pk: Mapping[str, Any] = pks.get(key) or {}
         tables[name] = TableInfo(
             name=name,
@@ -149,11 +158,160 @@ def _optional(method: Any, schema: str | None) -> dict[Any, Any]:
         return {}
 
 
-def _sqlite_declared_types(conn: sa.Connection, table: str, schema: str | None) -> dict[str, str]:
+def _read_sqlite(conn: sa.Connection, schema: str | None) -> SchemaInfo:
+    from migrate.changeset import sqlite_schema
+
     prep = conn.dialect.identifier_preparer
-    where = f"{prep.quote(schema)}." if schema else ""
-    rows = conn.exec_driver_sql(f"PRAGMA {where}table_xinfo({prep.quote(table)})")
-    return {row[1]: row[2] for row in rows}
+    db = schema or "main"
+    master = f"{prep.quote(schema)}.sqlite_master" if schema else "sqlite_master"
+    arg = "'" + db.replace("'", "''") + "'"
+    tables_sql = {
+        name: sql
+        for name, sql in conn.exec_driver_sql(
+            f"SELECT name, sql FROM {master} WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
+    each = f"FROM {master} m JOIN {{}} WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+    columns: dict[str, list[ColumnInfo]] = {name: [] for name in tables_sql}
+    pks: dict[str, list[tuple[int, str]]] = {}
+    resolve = conn.dialect._resolve_type_affinity  # type: ignore[attr-defined]
+    for table, name, type_text, notnull, default, pk, hidden in conn.exec_driver_sql(
+        'SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden '
+        + each.format(f"pragma_table_xinfo(m.name, {arg}) p")
+        + " ORDER BY m.name, p.cid"
+    ):
+        if hidden in (1,):  # a virtual table's hidden column
+            continue
+        columns[table].append(
+            ColumnInfo(
+                name=name,
+                type=resolve(type_text),
+                nullable=not notnull and not pk,
+                default=default,
+                autoincrement=False,
+                declared_type=type_text,
+            )
+        )
+        if pk:
+            pks.setdefault(table, []).append((pk, name))
+    fk_rows: dict[tuple[str, int], list[Any]] = {}
+    for row in conn.exec_driver_sql(
+        'SELECT m.name, f.id, f."table", f."from", f."to", f.on_update, f.on_delete '
+        + each.format(f"pragma_foreign_key_list(m.name, {arg}) f")
+        + " ORDER BY m.name, f.id, f.seq"
+    ):
+        fk_rows.setdefault((row[0], row[1]), []).append(row)
+    uniques: dict[str, list[UniqueInfo]] = {}
+    indexes: dict[str, list[IndexInfo]] = {}
+    index_cols: dict[tuple[str, str], list[str]] = {}
+    origins: dict[tuple[str, str], tuple[int, str]] = {}
+    for table, index, unique, origin, name in conn.exec_driver_sql(
+        'SELECT m.name, il.name, il."unique", il.origin, ii.name '
+        + each.format(
+            f"pragma_index_list(m.name, {arg}) il JOIN pragma_index_info(il.name, {arg}) ii"
+        )
+        + " ORDER BY m.name, il.name, ii.seqno"
+    ):
+        index_cols.setdefault((table, index), []).append(name if name is not None else "?")
+        origins[(table, index)] = (unique, origin)
+    parsed: dict[str, Any] = {}
+    for table, sql in tables_sql.items():
+        # only for CHECK constraints: parsing costs ~10 ms a table, and constraint names
+        # are not compared (unnamed ones are dropped by definition)
+        if "CHECK" in (sql or "").upper():
+            try:
+                parsed[table] = sqlite_schema.parse_create_table(sql)
+            except sqlite_schema.SqlParseError:
+                pass
+    for (table, index), cols in index_cols.items():
+        unique, origin = origins[(table, index)]
+        if origin == "pk":
+            continue
+        if origin == "u":
+            uniques.setdefault(table, []).append(
+                UniqueInfo(_constraint_name(parsed.get(table), "unique", cols), tuple(cols))
+            )
+        else:
+            indexes.setdefault(table, []).append(IndexInfo(index, tuple(cols), bool(unique)))
+    fks_by_table: dict[str, list[list[Any]]] = {}
+    for (t, _), rows in sorted(fk_rows.items()):
+        fks_by_table.setdefault(t, []).append(rows)
+    tables: dict[str, TableInfo] = {}
+    for table in tables_sql:
+        column_infos = columns[table]
+        pk_cols = tuple(name for _, name in sorted(pks.get(table, [])))
+        p = parsed.get(table)
+        fks = []
+        for rows in fks_by_table.get(table, []):
+            local = tuple(r[3] for r in rows)
+            referred = rows[0][2]
+            remote = tuple(r[4] for r in rows)
+            if any(r is None for r in remote):  # REFERENCES parent: its primary key
+                remote = tuple(n for _, n in sorted(pks.get(referred, [])))
+            fks.append(
+                ForeignKeyInfo(
+                    name=_constraint_name(p, "foreign_key", list(local)),
+                    columns=local,
+                    referred_schema=None,
+                    referred_table=referred,
+                    referred_columns=remote,
+                    ondelete=_sqlite_action(rows[0][6]),
+                    onupdate=_sqlite_action(rows[0][5]),
+                )
+            )
+        tables[table] = TableInfo(
+            name=table,
+            schema=schema,
+            columns=tuple(column_infos),
+            primary_key=PrimaryKeyInfo(_constraint_name(p, "primary_key", list(pk_cols)), pk_cols)
+            if pk_cols
+            else None,
+            foreign_keys=tuple(fks),
+            uniques=tuple(uniques.get(table, ())),
+            checks=_sqlite_checks(p),
+            indexes=tuple(indexes.get(table, ())),
+        )
+    return SchemaInfo("sqlite", schema, tables, {})
+
+
+def _sqlite_action(value: str | None) -> str | None:
+    return None if value is None or value.upper() == "NO ACTION" else value
+
+
+def _constraint_name(parsed: Any, kind: str, columns: list[str]) -> str | None:
+    """The name a parsed ``CREATE TABLE`` gives the constraint of ``kind`` on ``columns``."""
+    if parsed is None:
+        return None
+    want = [c.lower() for c in columns]
+    for cons in parsed.constraints:
+        if cons.kind == kind and [c.lower() for c in cons.columns] == want:
+            return cons.name  # type: ignore[no-any-return]
+    if len(columns) == 1:
+        col = parsed.column(columns[0])
+        if col is not None:
+            clause = col.clause(
+                {"unique": "unique", "primary_key": "primary_key"}.get(kind, "references")
+            )
+            if clause is not None:
+                return clause.name  # type: ignore[no-any-return]
+    return None
+
+
+def _sqlite_checks(parsed: Any) -> tuple[CheckInfo, ...]:
+    if parsed is None:
+        return ()
+    found: list[CheckInfo] = []
+    bodies = [(c.name, c.body) for c in parsed.constraints if c.kind == "check"]
+    for col in parsed.columns:
+        bodies.extend((c.name, c.body) for c in col.clauses if c.kind == "check")
+    for name, body in bodies:
+        text = body.strip()
+        if text[:5].upper() == "CHECK":
+            text = text[5:].strip()
+        if text.startswith("(") and text.endswith(")"):
+            text = text[1:-1].strip()
+        found.append(CheckInfo(name, text))
+    return tuple(found)
 
 
 def _column(c: Mapping[str, Any], declared: str | None = None) -> ColumnInfo:

@@ -340,4 +340,5 @@ class _Comparer:
 
 
 def _fold(expr: str) -> str:
-    return n.check_key(expr)
+    """An index element: a column name as it is, an expression normalised."""
+    return expr if expr.isidentifier() else n.check_key(expr)

@@ -57,8 +57,30 @@ def family(dialect: Dialect) -> str:
     return "mysql" if name in ("mysql", "mariadb") else name
 
 
+_TYPE_KEYS: dict[Any, str] = {}
+
+
 def type_key(type_: sa.types.TypeEngine[Any], dialect: Dialect) -> str:
     """The type as the dialect spells it, in one normal form."""
+    cacheable = not isinstance(
+        type_, sa.types.SchemaType | sa.types.TypeDecorator | sa.types.UserDefinedType
+    )
+    if cacheable:
+        try:
+            memo = (dialect.name, getattr(dialect, "is_mariadb", False), type_._static_cache_key)
+            found = _TYPE_KEYS.get(memo)
+        except TypeError:  # an attribute that cannot be hashed
+            cacheable = False
+        else:
+            if found is not None:
+                return found
+    key = _type_key(type_, dialect)
+    if cacheable and len(_TYPE_KEYS) < 10_000:
+        _TYPE_KEYS[memo] = key
+    return key
+
+
+def _type_key(type_: sa.types.TypeEngine[Any], dialect: Dialect) -> str:
     try:
         text = str(type_.compile(dialect=dialect))
     except Exception:  # a type the dialect cannot render: its Python spelling
@@ -172,6 +194,7 @@ def _number(text: str) -> str:
 _NOW = {"now", "current_timestamp", "localtimestamp", "statement_timestamp"}
 
 
+@functools.lru_cache(maxsize=4096)
 def default_key(sql: str | None) -> str | None:
     """A server default's normal form: literals by value, casts and outer parentheses gone,
     ``now()`` = ``CURRENT_TIMESTAMP``, ``true`` = ``1``, ``'0'`` = ``0`` = ``0.00``."""
@@ -238,6 +261,7 @@ _OPERATORS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def check_key(sql: str) -> str:
     """A CHECK condition's normal form: tokens without parentheses, casts and identifier
     quotes, lower case; PostgreSQL's ``= ANY (ARRAY[...])`` spelling of ``IN`` is ``IN``."""
