@@ -468,14 +468,20 @@ def _warn_notes(found: Any, err: TextIO) -> None:
         err.write(f"changeset: warning: {note}\n")
 
 
-def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _model_and_renames(spec: str, renames: Sequence[str]) -> tuple[Any, dict[str, str]]:
+    """MODEL and the --rename options, or a usage error naming what is wrong."""
     from migrate import autogenerate as auto
 
     try:
-        model = auto.load_model(args.model)
-        renames = auto.parse_renames(args.rename)
+        return auto.load_model(spec), auto.parse_renames(renames)
     except MigrateError as exc:
         raise UsageError(str(exc)) from exc
+
+
+def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from migrate import autogenerate as auto
+
+    model, renames = _model_and_renames(args.model, args.rename)
     if args.dialect and not args.sql:
         raise UsageError("--dialect goes with --sql")
     engine = _engine(args)
@@ -513,11 +519,7 @@ def cmd_script(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if not args.autogenerate:
         raise UsageError("this build writes generated scripts only: pass --autogenerate MODEL")
-    try:
-        model = auto.load_model(args.autogenerate)
-        renames = auto.parse_renames(args.rename)
-    except MigrateError as exc:
-        raise UsageError(str(exc)) from exc
+    model, renames = _model_and_renames(args.autogenerate, args.rename)
     engine = _engine(args)
     try:
         source, found = auto.autogenerate(model, engine, args.description, renames)

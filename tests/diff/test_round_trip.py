@@ -145,3 +145,21 @@ def test_generated_script_is_formatted(engine: sa.Engine, tmp_path: Path) -> Non
     )
     assert result.returncode == 0, result.stdout + result.stderr
     compile(script.read_text(), str(script), "exec")
+
+
+def test_schema_round_trip(engine: sa.Engine) -> None:
+    """``compare(schema=...)`` reads and changes that schema only."""
+    a, b = sa.MetaData(schema="other_schema"), sa.MetaData(schema="other_schema")
+    _a(a)
+    _b(b)
+    a.create_all(engine)
+    plain = _meta(_a)
+    plain.create_all(engine)  # the same tables in the default schema: left alone
+    renames = {"child": "kid", "child.name": "full_name"}
+    diff = compare(b, engine, schema="other_schema", renames=renames)
+    assert 'schema="other_schema"' in diff.to_python()
+    diff.apply(engine)
+    assert str(compare(b, engine, schema="other_schema")) == ""
+    assert str(compare(plain, engine)) == ""
+    diff.reversed().apply(engine)
+    assert str(compare(a, engine, schema="other_schema")) == ""

@@ -112,21 +112,23 @@ def _default_sql(ddl: Any, column: sa.Column[Any]) -> str | None:
 
 
 def _foreign_key(cons: sa.ForeignKeyConstraint) -> ForeignKeyInfo:
-    tokens = [fk._column_tokens for fk in cons.elements]
-    schema, table, _ = tokens[0]
-    referred_cols = []
+    schema, table, _ = cons.elements[0]._column_tokens
+    referred_cols: list[str] = []
     for fk in cons.elements:
-        target = fk._table_column
-        referred_cols.append(target.name if isinstance(target, sa.Column) else fk._column_tokens[2])
-    ref_table = fk._table_column.table if isinstance(fk._table_column, sa.Column) else None
-    if isinstance(ref_table, sa.Table):
-        schema, table = ref_table.schema, ref_table.name
+        try:  # the Column referred to: its table's real schema (MetaData(schema=...))
+            target = fk.column
+        except (sa.exc.NoReferencedTableError, sa.exc.NoReferencedColumnError):
+            referred_cols.append(str(fk._column_tokens[2]))
+            continue
+        referred_cols.append(target.name)
+        if isinstance(target.table, sa.Table):
+            schema, table = target.table.schema, target.table.name
     return ForeignKeyInfo(
         name=_name(cons.name),
         columns=tuple(c.name for c in cons.columns) or tuple(cons.column_keys),
         referred_schema=schema,
         referred_table=str(table),
-        referred_columns=tuple(str(c) for c in referred_cols),
+        referred_columns=tuple(referred_cols),
         ondelete=cons.ondelete,
         onupdate=cons.onupdate,
     )

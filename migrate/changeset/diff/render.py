@@ -36,7 +36,13 @@ class Source:
 
     lines: list[str] = field(default_factory=list)
     imports: set[str] = field(default_factory=set)
-    helpers: set[str] = field(default_factory=set)
+    #: the schema every change is in (None: the default schema)
+    schema: str | None = None
+
+    @property
+    def schema_kw(self) -> str:
+        """``, schema="x"`` when not the default schema."""
+        return f", schema={_lit(self.schema)}" if self.schema else ""
 
     def emit(self, text: str, depth: int = 1) -> None:
         self.lines.extend(INDENT * depth + line if line else "" for line in text.split("\n"))
@@ -211,7 +217,7 @@ def call(head: str, args: Sequence[Any], depth: int, suffix: str = "") -> str:
 
 def upgrade_body(changes: Sequence[Change], dialect: str) -> Source:
     """The statements that apply ``changes`` (the body of ``upgrade(migrate_engine)``)."""
-    src = Source()
+    src = Source(schema=changes[0].schema if changes else None)
     sqlite = dialect == "sqlite"
     by_table: dict[str, list[Change]] = {}
     for change in changes:
@@ -278,7 +284,12 @@ def upgrade_body(changes: Sequence[Change], dialect: str) -> Source:
 
 def _rename(c: Change, src: Source) -> None:
     src.imports.add("from migrate.changeset import rename_table")
-    src.emit(call("rename_table", [_lit(c.old), _lit(c.new), "engine=migrate_engine"], 1))
+    args = [_lit(c.old), _lit(c.new), *_schema_args(src), "engine=migrate_engine"]
+    src.emit(call("rename_table", args, 1))
+
+
+def _schema_args(src: Source) -> list[str]:
+    return [f"schema={_lit(src.schema)}"] if src.schema else []
 
 
 _ORDER = {
@@ -347,7 +358,7 @@ def _batch(table: str, changes: list[Change], src: Source) -> None:
             case "alter_table_comment":
                 after.append(_comment(table, None, c.new, src))
     if lines:
-        src.emit(f"with alter_table({_lit(table)}, engine=migrate_engine) as t:")
+        src.emit(f"with alter_table({_lit(table)}{src.schema_kw}, engine=migrate_engine) as t:")
         for line in lines:
             src.emit(line, 2)
     for line in after:
@@ -356,7 +367,7 @@ def _batch(table: str, changes: list[Change], src: Source) -> None:
 
 def _comment(table: str, column: str | None, comment: str | None, src: Source) -> str:
     src.imports.add("from migrate.changeset import set_comment")
-    args = [_lit(table), _lit(column), _lit(comment), "engine=migrate_engine"]
+    args = [_lit(table), _lit(column), _lit(comment), *_schema_args(src), "engine=migrate_engine"]
     return call("set_comment", args, 1)
 
 
@@ -396,7 +407,7 @@ def _sorted_tables(tables: list[TableInfo]) -> list[TableInfo]:
 
 
 def _create_tables(tables: list[TableInfo], src: Source) -> None:
-    src.emit("meta = sa.MetaData()")
+    src.emit(call("meta = sa.MetaData", _schema_args(src), 1))
     new = {t.name for t in tables}
     # tables the new ones refer to that exist already: described just enough for the FKs
     stubs: dict[str, dict[str, None]] = {}
@@ -431,7 +442,7 @@ def _create_tables(tables: list[TableInfo], src: Source) -> None:
 
 
 def _drop_tables(tables: list[TableInfo], src: Source, notes: dict[str, str]) -> None:
-    src.emit("meta = sa.MetaData()")
+    src.emit(call("meta = sa.MetaData", _schema_args(src), 1))
     for t in reversed(_sorted_tables(tables)):
         if t.name in notes:
             src.emit(f"# {notes[t.name]}")
