@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from migrate import changeset as cs
 from migrate.changeset.diff import SchemaDiff, compare
 from migrate.exceptions import InvalidOperationError
 
@@ -63,10 +64,43 @@ def diff(model: sa.MetaData, engine: sa.Engine, renames: Mapping[str, str]) -> S
 
 
 def upgrade_sql(found: SchemaDiff, engine: sa.Engine, dialect: str | None) -> list[str]:
-    """The SQL statements of the upgrade, for the database ``found`` was compared with."""
-    meta = sa.MetaData()
+    """The SQL statements of the upgrade, for the database ``found`` was compared with:
+    the generated calls run in :func:`~migrate.changeset.to_sql` mode, each batch given
+    the database's reflected Table (offline planning knows only what a Table says)."""
+    meta = sa.MetaData(schema=found[0].schema if found else None)
     meta.reflect(engine)
-    return found.to_sql(dict(meta.tables), dialect or engine.dialect)
+    tables = {t.name: t for t in meta.tables.values()}
+    lines, imports = found.upgrade_source()
+    namespace: dict[str, Any] = {
+        "sa": sa,
+        "rename_table": cs.rename_table,
+        "set_comment": cs.set_comment,
+        "alter_enum": cs.alter_enum,
+        "alter_table": lambda name, **kw: cs.alter_table(
+            tables[name] if name in tables else name, **kw
+        ),
+    }
+    for line in imports:
+        if line.startswith("from sqlalchemy.dialects import "):
+            module = line.rsplit(" ", 1)[1]
+            namespace[module] = importlib.import_module(f"sqlalchemy.dialects.{module}")
+    code = "def upgrade(migrate_engine):\n" + "\n".join(lines) + "\n"
+    exec(compile(code, "<changeset diff --sql>", "exec"), namespace)  # noqa: S102
+    target = dialect or engine.dialect
+    with cs.to_sql(target) as statements:
+        d = engine.dialect if dialect is None else dialect_for(dialect)
+
+        def executor(element: Any, *a: Any, **kw: Any) -> None:
+            statements.append(str(element.compile(dialect=d)).strip() + ";")
+
+        mock = sa.create_mock_engine(sa.engine.make_url(f"{d.name}://"), executor)
+        namespace["upgrade"](mock)
+    return list(statements)
+
+
+def dialect_for(name: str) -> sa.engine.Dialect:
+    dialect_cls: Any = sa.engine.make_url(f"{name}://").get_dialect()
+    return dialect_cls()  # type: ignore[no-any-return]
 
 
 _SLUG = re.compile(r"[^0-9a-zA-Z]+")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine.reflection import Inspector
+from sqlalchemy import Inspector
 
 
 @dataclass(frozen=True, slots=True)

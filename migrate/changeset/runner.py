@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.ddl import ExecutableDDLElement
+from sqlalchemy.schema import ExecutableDDLElement
 
 from migrate.changeset import capabilities, introspect, planner
 from migrate.changeset.binding import Bindable
 from migrate.changeset.ddl import CopyRows, RawSQL, render
 from migrate.changeset.ops import AlterColumnOp, CreateIndexOp, DropIndexOp, Op, RenameTableOp
-from migrate.changeset.planner import Backfill, Plan, Step
+from migrate.changeset.snapshot import TableSnapshot
+from migrate.changeset.steps import Backfill, Plan, Step
 from migrate.exceptions import (
     Error,
     ForeignKeyViolationError,
@@ -80,6 +81,23 @@ def offline_active() -> bool:
 def offline_state() -> _Offline | None:
     """The :func:`to_sql` block in effect (its dialect, and ``write()`` for statements)."""
     return _offline.get()
+
+
+#: A check of planned ops against the table, online, before anything is sent: it raises
+#: to refuse the change (nothing ran) or warns. ``check(conn, ops, snap)``.
+Check: TypeAlias = Callable[[sa.Connection, Sequence[Op], TableSnapshot], None]
+
+_checks: list[Check] = []
+
+
+def add_check(check: Check) -> None:
+    """Run ``check`` on every online :func:`run` after planning, before any statement.
+
+    How modules above the runner bring their own rules without the runner knowing them
+    (``galera`` adds its primary-key check).
+    """
+    if check not in _checks:
+        _checks.append(check)
 
 
 def run(
@@ -140,10 +158,8 @@ def run(
             if "sqlite_schema" in planner.needs(ops, caps, snap):
                 snap = introspect.with_sqlite_schema(conn, snap)
             p = planner.plan(ops, caps, snap, batch=batch, options=options, validated=True)
-            if caps.family == "mysql" and capabilities.galera(conn) is not None:
-                from migrate.changeset import galera
-
-                galera.check_primary_key(conn, ops, snap)
+            for check in _checks:
+                check(conn, ops, snap)
             # the caller's transaction: the plan's after-commit steps right after, in it
             apply(conn, p, savepoint=_in_callers_transaction(conn, target), after=not own)
     if p.after_commit and isinstance(target, sa.Engine):

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Dialect
 
 from migrate.changeset import _tables, ddl
 from migrate.changeset.capabilities import Capabilities, dialect_from_name
-from migrate.changeset.introspect import TableSnapshot
+from migrate.changeset.naming import fold
 from migrate.changeset.ops import (
     UNCHANGED,
     AddColumnOp,
@@ -25,12 +25,12 @@ from migrate.changeset.ops import (
     Op,
     RenameTableOp,
 )
-from migrate.changeset.planner import (
+from migrate.changeset.snapshot import TableSnapshot
+from migrate.changeset.steps import (
     Plan,
     backfill,
     column_for_render,
     default_literal,
-    fold,
     python_default_value,
 )
 from migrate.exceptions import InvalidOperationError, NotSupportedError
@@ -370,7 +370,7 @@ class ColumnList:
 
     For light plans (``postgres._light_plan``: only plain column changes), which read
     nothing of the table but its columns. Lookups and changes follow
-    :meth:`TableSnapshot.column <migrate.changeset.introspect.TableSnapshot.column>` and
+    :meth:`TableSnapshot.column <migrate.changeset.snapshot.TableSnapshot.column>` and
     :func:`advance` on a copy exactly; the snapshot's own Column objects are never
     changed: an altered column becomes a changed copy, made when it is looked up again.
     """

@@ -81,40 +81,10 @@ class SchemaDiff(Sequence[Change]):
         """A whole changeset script: imports, ``upgrade`` and (the reverse) ``downgrade``."""
         return script_source(self._changes, self.reversed(), self.dialect, description)
 
-    def to_sql(self, tables: Mapping[str, sa.Table], dialect: Dialect | str) -> list[str]:
-        """The SQL of the upgrade for ``dialect``, without running it: the same calls in
-        :func:`~migrate.changeset.to_sql` mode. ``tables``: the database's tables (e.g.
-        ``MetaData.reflect()``), which offline planning needs to know."""
-        from sqlalchemy import create_mock_engine
-
-        from migrate import changeset as cs
-        from migrate.changeset.runner import to_sql
-
-        source = upgrade_body(self._changes, self.dialect)
-        namespace: dict[str, Any] = {
-            "sa": sa,
-            "rename_table": cs.rename_table,
-            "set_comment": cs.set_comment,
-            "alter_enum": cs.alter_enum,
-            "alter_table": lambda name, **kw: cs.alter_table(tables.get(name, name), **kw),
-        }
-        for line in source.imports:
-            if line.startswith("from sqlalchemy.dialects import "):
-                module = line.rsplit(" ", 1)[1]
-                namespace[module] = getattr(
-                    __import__(f"sqlalchemy.dialects.{module}").dialects, module
-                )
-        code = "def upgrade(migrate_engine):\n" + "\n".join(source.lines) + "\n"
-        exec(compile(code, "<changeset diff>", "exec"), namespace)  # noqa: S102
-        with to_sql(dialect) as statements:
-            d = _dialect(dialect)
-
-            def executor(element: Any, *a: Any, **kw: Any) -> None:
-                statements.append(str(element.compile(dialect=d)).strip() + ";")
-
-            mock = create_mock_engine(sa.engine.make_url(f"{d.name}://"), executor)
-            namespace["upgrade"](mock)
-        return statements
+    def upgrade_source(self) -> tuple[list[str], set[str]]:
+        """The lines of ``upgrade(migrate_engine)``'s body and the imports they need."""
+        src = upgrade_body(self._changes, self.dialect)
+        return src.lines, src.imports
 
     def apply(self, bind: Bindable) -> None:
         """Run the changes: exactly the ``upgrade()`` that :meth:`script` writes."""
@@ -123,14 +93,6 @@ class SchemaDiff(Sequence[Change]):
         namespace: dict[str, Any] = {"__name__": "migrate_changeset_diff"}
         exec(compile(self.script(), "<changeset diff>", "exec"), namespace)  # noqa: S102
         namespace["upgrade"](bind)
-
-
-def _dialect(dialect: Dialect | str) -> Dialect:
-    if isinstance(dialect, str):
-        from migrate.changeset.capabilities import dialect_from_name
-
-        return dialect_from_name(dialect)
-    return dialect
 
 
 def _tables_of(metadata: Any) -> sa.MetaData:
