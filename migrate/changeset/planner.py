@@ -426,10 +426,10 @@ def python_default_value(column: sa.Column[Any]) -> tuple[str, Any]:
     if getattr(default, "is_sequence", False):
         return "none", None
     if getattr(default, "is_scalar", False):
-        return "scalar", default.arg  # type: ignore[attr-defined]
+        return _constant("scalar", default.arg, column)  # type: ignore[attr-defined]
     if getattr(default, "is_callable", False):
         try:
-            return "scalar", default.arg(None)  # type: ignore[attr-defined]
+            return _constant("scalar", default.arg(None), column)  # type: ignore[attr-defined]
         except TypeError as exc:
             raise InvalidOperationError(
                 f"Cannot evaluate the default of column {column.name!r} to fill existing "
@@ -439,6 +439,14 @@ def python_default_value(column: sa.Column[Any]) -> tuple[str, Any]:
     if getattr(default, "is_clause_element", False):
         return "sql", default.arg  # type: ignore[attr-defined]
     return "none", None
+
+
+def _constant(kind: str, value: Any, column: sa.Column[Any]) -> tuple[str, Any]:
+    """A constant the column's type must process to store (``PickleType``, ``JSON``):
+    filled by an UPDATE with the value bound (``ddl.TypedValue``), like an SQL default."""
+    if value is not None and ddl.needs_binding(value, column.type):
+        return "sql", ddl.TypedValue(value, column.type, column.name)
+    return kind, value
 
 
 def populatable(column: sa.Column[Any]) -> bool:

@@ -44,6 +44,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite as sqlite_dialect_mod
 from sqlalchemy.schema import CreateColumn, CreateIndex
 
+from migrate.changeset import ddl
 from migrate.changeset.ops import (
     UNCHANGED,
     AddColumnOp,
@@ -376,7 +377,9 @@ def _signature_clause(col: str, c: ColumnClause) -> Signature | None:
     return None
 
 
-def _render_literal(value: Any, type_: sa.types.TypeEngine[Any]) -> str:
+def _render_literal(value: Any, type_: sa.types.TypeEngine[Any], column: str) -> str:
+    if value is not None and ddl.needs_binding(value, type_):  # as an INSERT stores it
+        return ddl.processed_literal(value, type_, _DIALECT, column)
     try:
         return str(
             default_literal(value, type_).compile(
@@ -614,10 +617,10 @@ class _Planner:
         populate = op.populate_default and column.server_default is None
         if populate and isinstance(default, sa.ColumnDefault):
             if default.is_scalar:
-                insert_expr = _render_literal(default.arg, column.type)
+                insert_expr = _render_literal(default.arg, column.type, column.name)
             elif default.is_callable:
                 value = default.arg(None)  # SQLAlchemy wraps callables to take a context
-                insert_expr = _render_literal(value, column.type)
+                insert_expr = _render_literal(value, column.type, column.name)
             elif default.is_clause_element:
                 insert_expr = _render_expr(default.arg)
         if defn.generated is not None:
