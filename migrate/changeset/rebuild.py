@@ -533,13 +533,14 @@ class _Planner:
         mapping = {c.final: c.temp for c in self.cols if c.final != c.temp}
         return rename_identifiers(sql, mapping) if mapping else sql
 
-    def all_signatures(self) -> list[tuple[Signature, str | None, str]]:
-        """Every constraint as (signature, name, text); plain unique indexes count as UNIQUE.
+    def all_signatures(self) -> list[tuple[Signature, str | None, str, bool]]:
+        """Every constraint as (signature, name, text, is an index); plain unique indexes
+        count as UNIQUE.
 
         On SQLite a UNIQUE constraint added to an existing table is often a unique index
         (SQLite's ADD COLUMN cannot add one; sqlalchemy-migrate 0.13 always did that).
         """
-        out: list[tuple[Signature, str | None, str]] = []
+        out: list[tuple[Signature, str | None, str, bool]] = []
         for ix in self.indexes:
             p = ix.parsed
             plain = all(c.column is not None for c in p.columns) and p.where is None
@@ -551,14 +552,14 @@ class _Planner:
                 if p.unique and plain
                 else ("index", ix.name.lower())
             )
-            out.append((sig, ix.name, ix.sql))
+            out.append((sig, ix.name, ix.sql, True))
         for k in self.constraints:
-            out.append((_signature_table(k), k.name, k.text))
+            out.append((_signature_table(k), k.name, k.text, False))
         for c in self.cols:
             for cl in c.defn.clauses:
                 csig = _signature_clause(c.temp, cl)
                 if csig is not None:
-                    out.append((csig, cl.name, cl.text))
+                    out.append((csig, cl.name, cl.text, False))
         return out
 
     # --- operations ----------------------------------------------------------
@@ -840,7 +841,7 @@ class _Planner:
 
     def add_constraint_text(self, k: TableConstraint, name: str | None) -> None:
         sig = _signature_table(k)
-        for other_sig, other_name, other_text in self.all_signatures():
+        for other_sig, other_name, other_text, is_index in self.all_signatures():
             same_name = name is not None and other_name is not None and _same(name, other_name)
             if other_sig == sig and (name is None or same_name):
                 log.info(
@@ -850,7 +851,13 @@ class _Planner:
                     k.text,
                 )
                 return
-            if same_name:
+            if other_sig == sig and other_name is None and self._drop_unnamed(sig):
+                # never two identical constraints (SPEC §4): the unnamed one takes the name
+                log.info("table %r: %s takes the name %r", self.old.name, other_text, name)
+                break
+            # SQLite: an index's name never clashes with a constraint's; a plain unique
+            # index stands for a UNIQUE constraint (0.13 made them so) and does
+            if same_name and not (is_index and other_sig[0] == "index"):
                 raise DuplicateObjectError(
                     f"table {self.old.name!r} already has a constraint named {name!r} "
                     f"with a different definition: {other_text}"
@@ -863,9 +870,33 @@ class _Planner:
                     "drop it first"
                 )
             self.constraints.insert(0, k)
+            self._key_not_null(k.columns)
         else:
             self.constraints.append(k)
         self.changed = True
+
+    def _key_not_null(self, temps: Sequence[str]) -> None:
+        """Key columns are NOT NULL, as PostgreSQL and MySQL make them and SQLAlchemy
+        renders them: SQLite itself lets NULL into a key not declared NOT NULL (rows
+        with NULL there make the copy fail, and nothing changes)."""
+        for c in self.cols:
+            if any(_same(c.temp, t) for t in temps) and not c.defn.not_null:
+                clauses = [x for x in c.defn.clauses if x.kind != "null"]
+                clauses.append(ColumnClause("not_null", None, "NOT NULL", "NOT NULL"))
+                c.defn = c.defn.rebuilt(clauses=clauses)
+
+    def _drop_unnamed(self, sig: Signature) -> bool:
+        """Remove the unnamed table or column constraint with signature ``sig``."""
+        for k in self.constraints:
+            if k.name is None and _signature_table(k) == sig:
+                self.constraints.remove(k)
+                return True
+        for c in self.cols:
+            for cl in c.defn.clauses:
+                if cl.name is None and _signature_clause(c.temp, cl) == sig:
+                    c.defn = c.defn.rebuilt(clauses=[x for x in c.defn.clauses if x is not cl])
+                    return True
+        return False
 
     def drop_constraint(self, op: DropConstraintOp) -> None:
         name = op.constraint_name
@@ -888,7 +919,14 @@ class _Planner:
                         self.drop_index(ix.name)
                         return
         sig: Signature | None = None
-        if op.constraint is not None:
+        if (
+            name is not None
+            and op.kind != "primary_key"  # a table has one, whatever its name
+            and op.constraint is not None
+            and isinstance(op.constraint.name, str)
+        ):
+            pass  # the caller named it: no other constraint is the one meant (SPEC §7)
+        elif op.constraint is not None:
             k = render_constraint(op.constraint)
             if k.kind == "foreign_key":
                 sig = ("foreign_key", tuple(c.lower() for c in self.temp_names(k.columns)))

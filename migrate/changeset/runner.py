@@ -159,6 +159,8 @@ def optimistic(ops: Sequence[Op], caps: capabilities.Capabilities) -> bool:
         caps.multi_statement
         and introspect.names_only(ops, caps.family)
         and not introspect.wants_rows(ops)
+        # a named Enum type may exist already (the script created it): read the types
+        and not introspect.wants_enums(ops)
         # every op sends its own statement, for the database to refuse: no rename to the
         # same name, no renames a batch merges (a -> b -> c is sent as a -> c)
         and all(

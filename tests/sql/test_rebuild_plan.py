@@ -357,5 +357,10 @@ def test_unique_index_counts_as_a_unique_constraint() -> None:
     assert plan_rebuild(s, [AddConstraintOp(t, sa.UniqueConstraint("a", name="uq_a"))]).copies == 0
     with pytest.raises(DuplicateObjectError, match="uq_a"):
         plan_rebuild(s, [AddConstraintOp(t, sa.UniqueConstraint("b", name="uq_a"))])
-    with pytest.raises(DuplicateObjectError, match="ix_b"):
-        plan_rebuild(s, [AddConstraintOp(t, sa.UniqueConstraint("b", name="ix_b"))])
+    # a plain index is no constraint: SQLite keeps both names (issue #19 item 8)
+    plan = plan_rebuild(s, [AddConstraintOp(t, sa.UniqueConstraint("b", name="ix_b"))])
+    assert plan.copies == 1
+    assert any(
+        'CONSTRAINT "ix_b" UNIQUE' in x or "CONSTRAINT ix_b UNIQUE" in x for x in plan.statements
+    )
+    assert any("CREATE INDEX ix_b" in x for x in plan.statements)

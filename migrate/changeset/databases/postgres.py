@@ -30,7 +30,7 @@ from migrate.changeset.ops import (
     ValidateConstraintOp,
 )
 from migrate.changeset.planner import Backfill, Plan, column_for_render, fold, render_table
-from migrate.exceptions import NotSupportedError
+from migrate.exceptions import InvalidOperationError, NotSupportedError
 
 
 def needs(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> frozenset[str]:
@@ -292,7 +292,16 @@ def create_enum_types(p: Plan, type_: sa.types.TypeEngine[Any], snap: TableSnaps
     """
     if not isinstance(type_, sa.Enum) or not type_.native_enum or not type_.name:
         return
-    if _enum_labels(type_.name, type_.schema, snap) is not None:
+    existing = _enum_labels(type_.name, type_.schema, snap)
+    if existing is not None:
+        missing = [label for label in type_.enums if label not in existing]
+        if missing:
+            name = f"{type_.schema}.{type_.name}" if type_.schema else type_.name
+            raise InvalidOperationError(
+                f"enum type {name!r} exists with the labels {list(existing)}, which lack "
+                f"{missing} of the column's Enum {list(type_.enums)}: add them first "
+                f"(alter the column to the Enum with more values), or use another name"
+            )
         return
     enum = postgresql.ENUM(*type_.enums, name=type_.name, schema=type_.schema)
     p.steps.append(postgresql.CreateEnumType(enum))
