@@ -22,7 +22,14 @@ from sqlalchemy.sql.ddl import ExecutableDDLElement
 from migrate.changeset import capabilities, introspect, planner
 from migrate.changeset.binding import Bindable
 from migrate.changeset.ddl import CopyRows, RawSQL, render
-from migrate.changeset.ops import AlterColumnOp, CreateIndexOp, DropIndexOp, Op, RenameTableOp
+from migrate.changeset.ops import (
+    AddColumnOp,
+    AlterColumnOp,
+    CreateIndexOp,
+    DropIndexOp,
+    Op,
+    RenameTableOp,
+)
 from migrate.changeset.planner import Backfill, Plan, Step
 from migrate.exceptions import (
     Error,
@@ -127,8 +134,13 @@ def run(
                 return alone
     with transaction(target) as conn:
         caps = capabilities.for_dialect(conn.dialect)
+        done: Plan | None = None
         if reflected is None and optimistic(ops, caps):
-            p = _run_optimistic(conn, ops, caps, batch=batch, options=options, after=not own)
+            done = _run_optimistic(conn, ops, caps, batch=batch, options=options, after=not own)
+        elif reflected is None and one_statement(ops, caps):
+            done = _run_unread(conn, ops, caps, batch=batch, options=options)
+        if done is not None:
+            p = done
         else:
             same = reflected is not None and reflected[0] is conn
             snap = _snapshot(conn, ops, ref, reflected[1] if same and reflected else None)
@@ -170,6 +182,47 @@ def optimistic(ops: Sequence[Op], caps: capabilities.Capabilities) -> bool:
         )
         and len(planner.coalesce_alters(ops)) == len(ops)
     )
+
+
+def one_statement(ops: Sequence[Op], caps: capabilities.Capabilities) -> bool:
+    """MySQL/MariaDB: adding one plain column (no key, index, constraint, or check of the
+    table's rows), sent without reading the table first (SPEC §7): its one ``ALTER
+    TABLE`` is atomic, and the server refuses every bad input (no such table, a
+    duplicate column) with nothing changed. sqlalchemy-migrate 0.13 sent it alone too.
+    """
+    return (
+        caps.family == "mysql"
+        and len(ops) == 1
+        and isinstance(ops[0], AddColumnOp)
+        and introspect.plain_column(ops[0].column)
+        and not introspect.wants_rows(ops)
+    )
+
+
+def _run_unread(
+    conn: sa.Connection,
+    ops: Sequence[Op],
+    caps: capabilities.Capabilities,
+    *,
+    batch: bool,
+    options: Mapping[str, Any] | None,
+) -> Plan | None:
+    """A :func:`one_statement` operation planned against the table it presumes and sent
+    as its one statement; a refusal is validated against the table read then (our error
+    for bad input, else the database's). None, before anything was sent, when the plan
+    is more than one statement (a Python default: ADD with DEFAULT, DROP DEFAULT) or the
+    server is a Galera node (its primary key check reads the table)."""
+    if capabilities.galera(conn) is not None:
+        return None
+    try:
+        p = planner.plan(ops, caps, introspect.presumed_snapshot(ops), batch=batch, options=options)
+    except Error:
+        return None
+    if len(p.steps) != 1 or p.after_commit or not isinstance(p.steps[0], ExecutableDDLElement):
+        return None
+    with _refused_by_database(conn, ops, caps):
+        execute(conn, p)
+    return p
 
 
 def _run_optimistic(
