@@ -308,6 +308,12 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
     # the index names, read when the first op about indexes comes (most ops are not)
     indexes: set[str] | None = None
     table = snap.ref  # its fullname, for the messages
+    if snap.null_key_columns:
+        cols = ", ".join(repr(c) for c in snap.null_key_columns)
+        raise InvalidOperationError(
+            f"Cannot make {cols} of table {table.fullname!r} the primary key: some rows hold "
+            "NULL there, and key columns are NOT NULL; fill them first. Nothing was changed"
+        )
     for op in ops:
         if indexes is None and isinstance(op, (DropColumnOp, CreateIndexOp, DropIndexOp)):
             indexes = {str(i.name) for i in snap.table.indexes if i.name}

@@ -315,6 +315,7 @@ def _snapshot(
         needs=introspect.reflection_needs(ops),
         table=reflected,
         names_only=introspect.names_only(ops, conn.dialect.name),
+        key_columns=introspect.added_key_columns(ops),
     )
 
 
