@@ -636,7 +636,8 @@ def _typed_value(element: TypedValue, compiler: Any, **kw: Any) -> str:
     return processed_literal(element.value, element.type, compiler.dialect, element.column_name)
 
 
-def _processed(value: Any, type_: sa.types.TypeEngine[Any], dialect: Any) -> Any:
+def bind_value(value: Any, type_: sa.types.TypeEngine[Any], dialect: Any) -> Any:
+    """``value`` as ``type_`` binds it for ``dialect`` (what an INSERT sends)."""
     processor = type_.dialect_impl(dialect).bind_processor(dialect)
     return processor(value) if processor is not None else value
 
@@ -648,10 +649,10 @@ def processed_literal(
     (bytes, text, numbers); OfflineError naming the column for anything else."""
     from migrate.exceptions import OfflineError
 
-    out = _processed(value, type_, dialect)
+    out = bind_value(value, type_, dialect)
     if not isinstance(out, (bytes, bytearray, memoryview, str, int, float, type(None))):
         # a driver's wrapper (psycopg's Json): the type's own, driver-free processing
-        out = _processed(value, type_, _PROBE)
+        out = bind_value(value, type_, _PROBE)
     if out is None:
         return "NULL"
     if isinstance(out, (bytes, bytearray, memoryview)):

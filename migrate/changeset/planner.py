@@ -97,6 +97,9 @@ class Plan:
     autocommit: bool = False
     #: run (best effort) when an ``after_commit`` step fails, e.g. drop a NOT VALID check
     cleanup: list[Step] = field(default_factory=list)
+    #: SQLite: SQL functions (no arguments) the steps call, registered on the connection
+    #: first (a callable default evaluated per row by a rebuild's copy)
+    sqlite_functions: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
 
 def plan(

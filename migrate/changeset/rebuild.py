@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -311,6 +311,9 @@ class RebuildPlan:
     copy_source: str = ""
     #: a name for the old table's rowid (to copy in rowid ranges); None: WITHOUT ROWID
     copy_key: str | None = None
+    #: SQL functions (no arguments) the statements call: registered on the connection
+    #: before they run (a callable default evaluated per row)
+    functions: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -510,6 +513,7 @@ class _Planner:
             _Index(i.name, parse_create_index(i.sql), i.sql, "old") for i in schema.indexes
         ]
         self.dropped_indexes: list[str] = []
+        self.functions: dict[str, Callable[[], Any]] = {}
         self.changed = False
 
     # --- lookups -------------------------------------------------------------
@@ -620,8 +624,8 @@ class _Planner:
             if default.is_scalar:
                 insert_expr = _render_literal(default.arg, column.type, column.name)
             elif default.is_callable:
-                value = default.arg(None)  # SQLAlchemy wraps callables to take a context
-                insert_expr = _render_literal(value, column.type, column.name)
+                # evaluated per row by the copy (SPEC §4): a function of the connection
+                insert_expr = self.per_row(default.arg, column.type)
             elif default.is_clause_element:
                 insert_expr = _render_expr(default.arg)
         if defn.generated is not None:
@@ -885,6 +889,18 @@ class _Planner:
                 clauses.append(ColumnClause("not_null", None, "NOT NULL", "NOT NULL"))
                 c.defn = c.defn.rebuilt(clauses=clauses)
 
+    def per_row(self, fill: Callable[[Any], Any], type_: sa.types.TypeEngine[Any]) -> str:
+        """``name()``, an SQL function the runner registers for the copy: it calls the
+        column's default callable once per row and stores its value as an INSERT would
+        (through the type's bind processing)."""
+        name = f"_migrate_default_{len(self.functions) + 1}"
+
+        def value() -> Any:
+            return ddl.bind_value(fill(None), type_, _DIALECT)
+
+        self.functions[name] = value
+        return f"{name}()"
+
     def _drop_unnamed(self, sig: Signature) -> bool:
         """Remove the unnamed table or column constraint with signature ``sig``."""
         for k in self.constraints:
@@ -1109,6 +1125,7 @@ class _Planner:
             copy_key=copy_key,
             new_table=new,
             dropped_indexes=list(self.dropped_indexes),
+            functions=dict(self.functions),
         )
 
     def rename_statements(self, q: str) -> list[str]:

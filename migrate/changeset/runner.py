@@ -19,7 +19,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.ddl import ExecutableDDLElement
 
-from migrate.changeset import capabilities, introspect, planner
+from migrate.changeset import capabilities, ddl, introspect, planner
 from migrate.changeset.binding import Bindable
 from migrate.changeset.ddl import CopyRows, RawSQL, render
 from migrate.changeset.ops import (
@@ -111,13 +111,22 @@ def run(
             ops, caps, snap, batch=batch, options=options, validated=True, types_checked=True
         )
         steps = [*p.steps, *p.after_commit]
+        # offline, a callable default is evaluated once (documented): its value, written
+        # where the copy would call it per row
+        once = {
+            f"{name}()": ddl.processed_literal(fn(), sa.types.NULLTYPE, state.dialect, name)
+            for name, fn in p.sqlite_functions.items()
+        }
         if p.legacy_alter_table:
             steps = [RawSQL("PRAGMA legacy_alter_table=ON"), *steps]
             steps.append(RawSQL("PRAGMA legacy_alter_table=OFF"))
         sql: list[str] = []
         try:  # every statement rendered before any is written
             for step in steps:
-                sql.append(_render(step, state.dialect) + ";")
+                text = _render(step, state.dialect)
+                for call, literal in once.items():
+                    text = text.replace(call, literal)
+                sql.append(text + ";")
         except (sa.exc.CompileError, sa.exc.UnsupportedCompilationError):
             planner.check_types_render(ops, caps)  # a new column's type: our error, naming it
             raise
@@ -547,6 +556,10 @@ def execute(conn: sa.Connection, p: Plan) -> None:
 
 
 def _run_steps(conn: sa.Connection, p: Plan) -> None:
+    if p.sqlite_functions:
+        driver = conn.connection.driver_connection
+        for name, fn in p.sqlite_functions.items():
+            driver.create_function(name, 0, fn)  # type: ignore[union-attr]
     if p.legacy_alter_table:
         conn.exec_driver_sql("PRAGMA legacy_alter_table=ON")
     done = 0
