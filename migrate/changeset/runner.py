@@ -419,6 +419,19 @@ def run_backfill(conn: sa.Connection, step: Backfill, *, commit_each: bool = Fal
     )
     key = [table.c[k] for k in step.key]
     total = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+    empty = table.c[step.column].is_(None)
+    if not key:  # no row identity (MySQL without a primary key): one row at a time
+        one = (
+            sa.update(table).where(empty).values({step.column: sa.bindparam("v", type_=step.type)})
+        )
+        done = 0
+        while (
+            done < total
+            and conn.execute(one.with_dialect_options(mysql_limit=1), {"v": step.fill()}).rowcount
+        ):
+            done += 1
+        log.info("backfill %s.%s: %d/%d rows", step.table.fullname, step.column, done, total)
+        return done
     params: dict[str, Any] = {f"k_{i}": sa.bindparam(f"k_{i}") for i in range(len(key))}
     update = (
         sa.update(table)
@@ -427,9 +440,12 @@ def run_backfill(conn: sa.Connection, step: Backfill, *, commit_each: bool = Fal
     )
     done = 0
     last: tuple[Any, ...] | None = None
-    while True:
-        query = sa.select(*key).order_by(*key).limit(step.batch_size)
-        if last is not None:
+    # PostgreSQL's ctid (a table without a primary key) moves when a row is updated: the
+    # rows still empty are the next ones, never a ctid after the last one seen
+    keyset = step.key != ("ctid",)
+    while done < total:
+        query = sa.select(*key).where(empty).order_by(*key).limit(step.batch_size)
+        if last is not None and keyset:
             query = query.where(sa.tuple_(*key) > sa.tuple_(*last))
         keys = [tuple(r) for r in conn.execute(query)]
         if not keys:
