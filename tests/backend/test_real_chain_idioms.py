@@ -335,6 +335,13 @@ def _with_unnamed(engine: sa.Engine) -> tuple[sa.Table, sa.Table]:
     return t, ns
 
 
+def _missing(kind: str, t: sa.Table, ns: sa.Table) -> Any:
+    """A named constraint identical to the unnamed one of :func:`_with_unnamed`."""
+    if kind == "unique":
+        return UniqueConstraint("label", table=t, name="no_such_uq")
+    return ForeignKeyConstraint([t.c.ns_id], [ns.c.id], name="no_such_fk")
+
+
 @pytest.mark.parametrize("kind", ["unique", "foreign_key"])
 def test_drop_missing_constraint_raises(engine: sa.Engine, kind: str) -> None:
     """A named constraint the table does not have is an error, even when an identical
@@ -342,10 +349,7 @@ def test_drop_missing_constraint_raises(engine: sa.Engine, kind: str) -> None:
     t, ns = _with_unnamed(engine)
     before = schema_state(engine)
     uniques = sa.inspect(engine).get_unique_constraints("t")
-    if kind == "unique":
-        cons: Any = UniqueConstraint("label", table=t, name="no_such_uq")
-    else:
-        cons = ForeignKeyConstraint([t.c.ns_id], [ns.c.id], name="no_such_fk")
+    cons = _missing(kind, t, ns)
     with pytest.raises(NoSuchObjectError, match="no_such_"):
         cons.drop()
     assert schema_state(engine) == before
@@ -363,10 +367,7 @@ def test_drop_missing_constraint_raises(engine: sa.Engine, kind: str) -> None:
 def test_sqlite_drop_missing_constraint_keeps_the_unnamed_one(engine: sa.Engine, kind: str) -> None:
     t, ns = _with_unnamed(engine)
     sql_before = _sqlite_sql(engine, "t")
-    if kind == "unique":
-        cons: Any = UniqueConstraint("label", table=t, name="no_such_uq")
-    else:
-        cons = ForeignKeyConstraint([t.c.ns_id], [ns.c.id], name="no_such_fk")
+    cons = _missing(kind, t, ns)
     with pytest.raises(NoSuchObjectError, match="no_such_"):
         cons.drop()
     assert _sqlite_sql(engine, "t") == sql_before

@@ -65,7 +65,7 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
                 alter_column(p, op, caps, snap, rt, col, changes)
             case AddColumnOp():
                 create_enum_types(p, op.column.type, snap)
-                if op.populate_default and volatile_default(op.column):
+                if op.populate_default and common.callable_default(op.column):
                     add_column_backfill(p, op, caps, snap, rt, ops)
                 else:
                     common.add_column(p, op, caps, None if light else rt)
@@ -164,7 +164,7 @@ def _plain_new_column(op: AddColumnOp) -> bool:
         return False
     if op.populate_default:
         kind, _ = planner.python_default_value(col)
-        return kind != "sql" and not volatile_default(col)
+        return kind != "sql" and not common.callable_default(col)
     return True
 
 
@@ -237,16 +237,6 @@ def rename_embedded_names(p: Plan, op: RenameTableOp, snap: TableSnapshot) -> No
         new = _renamed(index.name, old, op.new_name)
         if new is not None and new != index.name:
             p.steps.append(ddl.RenameIndex(table, index.name, new))
-
-
-def volatile_default(column: sa.Column[Any]) -> bool:
-    """A Python callable default (``uuid.uuid4``, ``datetime.now``, a lambda): per row."""
-    default = column.default
-    return (
-        default is not None
-        and column.server_default is None
-        and bool(getattr(default, "is_callable", False))
-    )
 
 
 def add_column_backfill(
