@@ -184,21 +184,52 @@ def build_parser() -> argparse.ArgumentParser:
         "--version-table", default="migrate_version", help="default: migrate_version"
     )
 
+    diff = commands.add_parser(
+        "diff",
+        help="compare a model (MetaData) with the database",
+        description="Print what must change so the database matches the model: one line "
+        "per change, '!' marks changes that can lose data. Exit 0 in sync, 1 different, "
+        "2 error.",
+        epilog=_DIFF_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    diff.set_defaults(parser=diff)
+    diff.add_argument("model", metavar="MODEL", help="module:attribute (MetaData or base)")
+    url_option(diff)
+    rename_option(diff)
+    diff.add_argument(
+        "--python", action="store_true", help="print the changeset calls instead of the list"
+    )
+    diff.add_argument(
+        "--sql", action="store_true", help="print the SQL of the upgrade instead of the list"
+    )
+    diff.add_argument(
+        "--dialect",
+        choices=DIALECTS,
+        help="with --sql: the dialect to render (default: the database's)",
+    )
+
     script = commands.add_parser(
         "script",
-        help="write the next numbered script",
+        help="write the next numbered script of a repository",
         description="Write the repository's next version: NNN_description.py with "
-        "upgrade(migrate_engine) and downgrade(migrate_engine), or with --sql the pair "
-        "NNN_description_<dialect>_upgrade.sql / _downgrade.sql. Prints the new file(s).",
+        "upgrade(migrate_engine) and downgrade(migrate_engine); with --sql DIALECT the pair "
+        "NNN_description_<dialect>_upgrade.sql / _downgrade.sql; with --autogenerate MODEL "
+        "its upgrade and downgrade generated from the model and the database. Prints the "
+        "new file(s).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     script.set_defaults(parser=script)
     script.add_argument("path", metavar="PATH", help="a repository folder")
-    script.add_argument("description", help='what the version does, e.g. "add email"')
+    script.add_argument("description", metavar="DESCRIPTION", help='e.g. "add email"')
     script.add_argument(
         "--sql",
         metavar="DIALECT",
         help="write SQL files for DIALECT (sqlite, postgresql, mysql, ... or default)",
     )
+    script.add_argument("--autogenerate", metavar="MODEL", help="module:attribute to compare")
+    url_option(script)
+    rename_option(script)
 
     stamp = commands.add_parser(
         "stamp",
@@ -221,6 +252,23 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("path", metavar="PATH", help="a repository folder")
     url_option(history)
     return parser
+
+
+def rename_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--rename",
+        action="append",
+        default=[],
+        metavar="T.OLD=NEW",
+        help="a column (table.old=new) or table (old=new) rename; repeatable",
+    )
+
+
+_DIFF_EPILOG = """examples:
+  changeset diff app.models:Base --url postgresql+psycopg://app@localhost/app
+  changeset diff app.models:metadata --rename users.name=full_name
+  changeset script migrations "add email" --autogenerate app.models:Base
+"""
 
 
 # --------------------------------------------------------------------------------------
@@ -470,7 +518,7 @@ def cmd_create(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def cmd_script(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _write_script(args: argparse.Namespace, out: TextIO) -> int:
     repository = _load_versioned(args.path)
     try:
         if args.sql:
@@ -556,6 +604,89 @@ def _load_versioned(path: str) -> Repository:
     return repository
 
 
+def _warn_notes(found: Any, err: TextIO) -> None:
+    for note in found.notes:
+        err.write(f"changeset: warning: {note}\n")
+
+
+def _model_and_renames(spec: str, renames: Sequence[str]) -> tuple[Any, dict[str, str]]:
+    """MODEL and the --rename options, or a usage error naming what is wrong."""
+    from migrate import autogenerate as auto
+
+    try:
+        return auto.load_model(spec), auto.parse_renames(renames)
+    except MigrateError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from migrate import autogenerate as auto
+
+    model, renames = _model_and_renames(args.model, args.rename)
+    if args.dialect and not args.sql:
+        raise UsageError("--dialect goes with --sql")
+    engine = _engine(args)
+    if args.dialect and args.dialect.replace("mariadb", "mysql") != engine.dialect.name.replace(
+        "mariadb", "mysql"
+    ):
+        raise UsageError(
+            f"--dialect {args.dialect}: the database at --url is {engine.dialect.name}; "
+            "the SQL is rendered for the database compared"
+        )
+    try:
+        found = auto.diff(model, engine, renames)
+        sql = auto.upgrade_sql(found, engine, args.dialect) if args.sql and found else []
+    except SQLAlchemyError as exc:
+        err.write(f"changeset: {runner.describe_error(exc)}\n")
+        return EXIT_USAGE
+    except MigrateError as exc:
+        err.write(f"changeset: cannot render the SQL: {exc}\n")
+        return EXIT_USAGE
+    finally:
+        engine.dispose()
+    _warn_notes(found, err)
+    if not found:
+        err.write("in sync: no changes\n")
+        return EXIT_OK
+    if args.sql:
+        out.write("\n\n".join(sql) + "\n")
+    else:
+        out.write((found.to_python() if args.python else str(found)) + "\n")
+    return EXIT_FAILED
+
+
+def cmd_script(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.autogenerate and args.sql:
+        raise UsageError("--sql and --autogenerate: choose one")
+    if not args.autogenerate:
+        if args.rename:
+            raise UsageError("--rename goes with --autogenerate")
+        return _write_script(args, out)
+    return _autogenerate_script(args, out, err)
+
+
+def _autogenerate_script(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from migrate import autogenerate as auto
+
+    model, renames = _model_and_renames(args.autogenerate, args.rename)
+    engine = _engine(args)
+    try:
+        source, found = auto.autogenerate(model, engine, args.description, renames)
+    except SQLAlchemyError as exc:
+        err.write(f"changeset: {runner.describe_error(exc)}\n")
+        return EXIT_USAGE
+    finally:
+        engine.dispose()
+    _warn_notes(found, err)
+    if not found:
+        err.write("in sync: no changes, no script written\n")
+        return EXIT_OK
+    path = auto.next_script_path(args.path, args.description)
+    path.write_text(source, encoding="utf-8")
+    out.write(f"{path}\n")
+    return EXIT_OK
+
+
 def _current_script(error: BaseException) -> str | None:
     import traceback
 
@@ -575,13 +706,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         sys.stderr.write(
             "changeset: error: a command is required "
-            "(run, version, sql, create, script, stamp, history)\n"
+            "(run, version, sql, diff, create, script, stamp, history)\n"
         )
         return EXIT_USAGE
     commands = {
         "run": cmd_run,
         "version": cmd_version,
         "sql": cmd_sql,
+        "diff": cmd_diff,
         "create": cmd_create,
         "script": cmd_script,
         "stamp": cmd_stamp,

@@ -10,12 +10,14 @@ from migrate.changeset import _install
 from migrate.changeset import galera as _galera  # noqa: F401  (adds its check to the runner)
 from migrate.changeset.batch import alter_table
 from migrate.changeset.binding import MetaData, bind, inspect_table
+from migrate.changeset.comments import alter_enum, set_comment
 from migrate.changeset.constraint import (
     CheckConstraint,
     ForeignKeyConstraint,
     PrimaryKeyConstraint,
     UniqueConstraint,
 )
+from migrate.changeset.diff import SchemaDiff, compare
 from migrate.changeset.runner import to_sql
 from migrate.changeset.schema import (
     ColumnDelta,
@@ -36,6 +38,10 @@ __all__ = [
     "bind",
     "inspect_table",
     "to_sql",
+    "compare",
+    "SchemaDiff",
+    "set_comment",
+    "alter_enum",
     "create_column",
     "drop_column",
     "alter_column",

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from migrate.changeset import _tables, binding, runner
 from migrate.changeset.binding import Bindable
+from migrate.changeset.constraint import constraint_kind
 from migrate.changeset.databases.common import column_named
 from migrate.changeset.delta import (
     DIALECT_PREFIXES,
@@ -87,8 +88,15 @@ class BatchOperations:
         """Add a SQLAlchemy or ``migrate.changeset.constraint`` constraint (by column names)."""
         self.ops.append(AddConstraintOp(self.table, constraint))
 
-    def drop_constraint(self, name: str) -> None:
-        """Drop the constraint called ``name`` (its kind is found in the database)."""
+    def drop_constraint(self, name: str | sa.Constraint) -> None:
+        """Drop the constraint called ``name`` (its kind is found in the database), or the
+        one the database has that matches a constraint object by definition (its kind and
+        columns; the way to drop an unnamed constraint)."""
+        if isinstance(name, sa.Constraint):
+            given = name.name if isinstance(name.name, str) and name.name else None
+            kind = constraint_kind(name)
+            self.ops.append(DropConstraintOp(self.table, given, kind, constraint=name))
+            return
         self.ops.append(DropConstraintOp(self.table, name))
 
     def create_index(

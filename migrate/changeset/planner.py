@@ -105,10 +105,11 @@ def plan(
         ops = coalesce_alters(ops)
     algorithm, lock = mysql_alter_options(ops, options or {})
     p = planner_for(caps).plan(ops, caps, snap)
-    if p.after_commit:  # the batch size is this module's BACKFILL_BATCH_SIZE (tunable)
-        p.after_commit = [
+    # the batch size of a backfill is this module's BACKFILL_BATCH_SIZE (tunable)
+    for steps in (p.steps, p.after_commit):
+        steps[:] = [
             dataclasses.replace(s, batch_size=BACKFILL_BATCH_SIZE) if isinstance(s, Backfill) else s
-            for s in p.after_commit
+            for s in steps
         ]
     if batch and caps.multi_clause_alter:
         p.steps = merge_clauses(p.steps, caps)
@@ -281,6 +282,12 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
     # the index names, read when the first op about indexes comes (most ops are not)
     indexes: set[str] | None = None
     table = snap.ref  # its fullname, for the messages
+    if snap.null_key_columns:
+        cols = ", ".join(repr(c) for c in snap.null_key_columns)
+        raise InvalidOperationError(
+            f"Cannot make {cols} of table {table.fullname!r} the primary key: some rows hold "
+            "NULL there, and key columns are NOT NULL; fill them first. Nothing was changed"
+        )
     for op in ops:
         if indexes is None and isinstance(op, (DropColumnOp, CreateIndexOp, DropIndexOp)):
             indexes = {str(i.name) for i in snap.table.indexes if i.name}

@@ -64,6 +64,8 @@ class TableSnapshot:
     pg_enums: Mapping[tuple[str | None, str], tuple[str, ...]] | None = field(
         default=None, compare=False
     )
+    #: columns of a primary key the ops add that hold NULL in some row (read only then)
+    null_key_columns: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:

@@ -12,6 +12,7 @@ import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
@@ -146,8 +147,28 @@ def _check_key(sql: str) -> tuple[str, ...]:
             continue
         if tok in ("(", ")"):
             continue
+        tok = _literal_number(tok)
+        if out and out[-1] == "-" and tok[:1].isdigit() and (len(out) == 1 or out[-2] in _OPS):
+            out[-1] = "-" + tok  # a negative literal (PostgreSQL: '-100'::integer)
+            continue
         out.append(tok)
     return tuple(out)
+
+
+_OPS = frozenset({"=", "<>", "!=", "<", ">", "<=", ">=", ",", "AND", "OR", "NOT", "IN"})
+_OPS = _OPS | {o.lower() for o in _OPS}
+
+
+def _literal_number(tok: str) -> str:
+    """``'-100'`` (a cast string PostgreSQL writes for a number) and ``100.0`` -> the number."""
+    text = tok[1:-1] if len(tok) >= 2 and tok[0] == tok[-1] == "'" else tok
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return tok
+    if not number.is_finite():
+        return tok
+    return str(int(number)) if number == number.to_integral_value() else str(number.normalize())
 
 
 def _dialect_for(caps: Capabilities) -> Any:

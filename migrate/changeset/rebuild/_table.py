@@ -4,7 +4,7 @@ far leave them (:class:`TableState`), and the helpers that render and compare th
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite as sqlite_dialect_mod
 from sqlalchemy.schema import CreateColumn
 
+from migrate.changeset import ddl
 from migrate.changeset.snapshot import SqliteTableSchema
 from migrate.changeset.sqlite_schema import (
     ColumnClause,
@@ -103,7 +104,9 @@ def signature_clause(col: str, c: ColumnClause) -> Signature | None:
     return None
 
 
-def render_literal(value: Any, type_: sa.types.TypeEngine[Any]) -> str:
+def render_literal(value: Any, type_: sa.types.TypeEngine[Any], column: str) -> str:
+    if value is not None and ddl.needs_binding(value, type_):  # as an INSERT stores it
+        return ddl.processed_literal(value, type_, DIALECT, column)
     try:
         return str(
             default_literal(value, type_).compile(
@@ -236,6 +239,8 @@ class TableState:
             IndexState(i.name, parse_create_index(i.sql), i.sql, "old") for i in schema.indexes
         ]
         self.dropped_indexes: list[str] = []
+        #: SQL functions the copy calls (see :meth:`per_row`)
+        self.functions: dict[str, Callable[[], Any]] = {}
         self.changed = False
 
     def col(self, name: str) -> ColumnState:
@@ -257,13 +262,39 @@ class TableState:
         mapping = {c.final: c.temp for c in self.cols if c.final != c.temp}
         return rename_identifiers(sql, mapping) if mapping else sql
 
-    def all_signatures(self) -> list[tuple[Signature, str | None, str]]:
-        """Every constraint as (signature, name, text); plain unique indexes count as UNIQUE.
+    def per_row(self, fill: Callable[[Any], Any], type_: sa.types.TypeEngine[Any]) -> str:
+        """``name()``, an SQL function the runner registers for the copy: it calls the
+        column's default callable once per row and stores its value as an INSERT would
+        (through the type's bind processing)."""
+        name = f"_migrate_default_{len(self.functions) + 1}"
+
+        def value() -> Any:
+            return ddl.bind_value(fill(None), type_, DIALECT)
+
+        self.functions[name] = value
+        return f"{name}()"
+
+    def drop_unnamed(self, sig: Signature) -> bool:
+        """Remove the unnamed table or column constraint with signature ``sig``."""
+        for k in self.constraints:
+            if k.name is None and signature_table(k) == sig:
+                self.constraints.remove(k)
+                return True
+        for c in self.cols:
+            for cl in c.defn.clauses:
+                if cl.name is None and signature_clause(c.temp, cl) == sig:
+                    c.defn = c.defn.rebuilt(clauses=[x for x in c.defn.clauses if x is not cl])
+                    return True
+        return False
+
+    def all_signatures(self) -> list[tuple[Signature, str | None, str, bool]]:
+        """Every constraint as (signature, name, text, is an index); plain unique indexes
+        count as UNIQUE.
 
         On SQLite a UNIQUE constraint added to an existing table is often a unique index
         (SQLite's ADD COLUMN cannot add one; sqlalchemy-migrate 0.13 always did that).
         """
-        out: list[tuple[Signature, str | None, str]] = []
+        out: list[tuple[Signature, str | None, str, bool]] = []
         for ix in self.indexes:
             p = ix.parsed
             plain = all(c.column is not None for c in p.columns) and p.where is None
@@ -275,14 +306,14 @@ class TableState:
                 if p.unique and plain
                 else ("index", ix.name.lower())
             )
-            out.append((sig, ix.name, ix.sql))
+            out.append((sig, ix.name, ix.sql, True))
         for k in self.constraints:
-            out.append((signature_table(k), k.name, k.text))
+            out.append((signature_table(k), k.name, k.text, False))
         for c in self.cols:
             for cl in c.defn.clauses:
                 csig = signature_clause(c.temp, cl)
                 if csig is not None:
-                    out.append((csig, cl.name, cl.text))
+                    out.append((csig, cl.name, cl.text, False))
         return out
 
     def pk_constraint(self, name: str | None, temp_cols: Sequence[str]) -> TableConstraint:

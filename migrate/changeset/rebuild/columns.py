@@ -71,10 +71,10 @@ def add_column(t: TableState, op: AddColumnOp) -> None:
     populate = op.populate_default and column.server_default is None
     if populate and isinstance(default, sa.ColumnDefault):
         if default.is_scalar:
-            insert_expr = render_literal(default.arg, column.type)
+            insert_expr = render_literal(default.arg, column.type, column.name)
         elif default.is_callable:
-            value = default.arg(None)  # SQLAlchemy wraps callables to take a context
-            insert_expr = render_literal(value, column.type)
+            # evaluated per row by the copy (SPEC §4): a function of the connection
+            insert_expr = t.per_row(default.arg, column.type)
         elif default.is_clause_element:
             insert_expr = render_expr(default.arg)
     if defn.generated is not None:

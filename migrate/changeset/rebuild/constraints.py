@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 
@@ -20,6 +21,7 @@ from migrate.changeset.rebuild._table import (
 )
 from migrate.changeset.rebuild.indexes import drop_index
 from migrate.changeset.sqlite_schema import (
+    ColumnClause,
     TableConstraint,
     parse_table_constraint,
     quote,
@@ -58,7 +60,7 @@ def add_constraint(t: TableState, constraint: sa.Constraint) -> None:
 
 def add_constraint_text(t: TableState, k: TableConstraint, name: str | None) -> None:
     sig = signature_table(k)
-    for other_sig, other_name, other_text in t.all_signatures():
+    for other_sig, other_name, other_text, is_index in t.all_signatures():
         same_name = name is not None and other_name is not None and same(name, other_name)
         if other_sig == sig and (name is None or same_name):
             log.info(
@@ -68,7 +70,13 @@ def add_constraint_text(t: TableState, k: TableConstraint, name: str | None) -> 
                 k.text,
             )
             return
-        if same_name:
+        if other_sig == sig and other_name is None and t.drop_unnamed(sig):
+            # never two identical constraints (SPEC §4): the unnamed one takes the name
+            log.info("table %r: %s takes the name %r", t.old.name, other_text, name)
+            break
+        # SQLite: an index's name never clashes with a constraint's; a plain unique
+        # index stands for a UNIQUE constraint (0.13 made them so) and does
+        if same_name and not (is_index and other_sig[0] == "index"):
             raise DuplicateObjectError(
                 f"table {t.old.name!r} already has a constraint named {name!r} "
                 f"with a different definition: {other_text}"
@@ -80,9 +88,21 @@ def add_constraint_text(t: TableState, k: TableConstraint, name: str | None) -> 
                 f"table {t.old.name!r} already has a primary key ({', '.join(cols)}); drop it first"
             )
         t.constraints.insert(0, k)
+        _key_not_null(t, k.columns)
     else:
         t.constraints.append(k)
     t.changed = True
+
+
+def _key_not_null(t: TableState, temps: Sequence[str]) -> None:
+    """Key columns are NOT NULL, as PostgreSQL and MySQL make them and SQLAlchemy
+    renders them: SQLite itself lets NULL into a key not declared NOT NULL (rows with
+    NULL there are refused before any change: ``introspect.snapshot(key_columns=)``)."""
+    for c in t.cols:
+        if any(same(c.temp, x) for x in temps) and not c.defn.not_null:
+            clauses = [x for x in c.defn.clauses if x.kind != "null"]
+            clauses.append(ColumnClause("not_null", None, "NOT NULL", "NOT NULL"))
+            c.defn = c.defn.rebuilt(clauses=clauses)
 
 
 def drop_constraint(t: TableState, op: DropConstraintOp) -> None:
@@ -106,7 +126,14 @@ def drop_constraint(t: TableState, op: DropConstraintOp) -> None:
                     drop_index(t, ix.name)
                     return
     sig: Signature | None = None
-    if op.constraint is not None:
+    if (
+        name is not None
+        and op.kind != "primary_key"  # a table has one, whatever its name
+        and op.constraint is not None
+        and isinstance(op.constraint.name, str)
+    ):
+        pass  # the caller named it: no other constraint is the one meant (SPEC §7)
+    elif op.constraint is not None:
         k = render_constraint(op.constraint)
         if k.kind == "foreign_key":
             sig = ("foreign_key", tuple(c.lower() for c in t.temp_names(k.columns)))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from migrate.changeset.rebuild._table import (
     TableState,
@@ -60,6 +62,9 @@ class RebuildPlan:
     copy_source: str = ""
     #: a name for the old table's rowid (to copy in rowid ranges); None: WITHOUT ROWID
     copy_key: str | None = None
+    #: SQL functions (no arguments) the statements call: registered on the connection
+    #: before they run (a callable default evaluated per row)
+    functions: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
 
 def plan(t: TableState, temp_name: str | None) -> RebuildPlan:
@@ -152,6 +157,7 @@ def plan(t: TableState, temp_name: str | None) -> RebuildPlan:
         copy_key=copy_key,
         new_table=new,
         dropped_indexes=list(t.dropped_indexes),
+        functions=dict(t.functions),
     )
 
 
