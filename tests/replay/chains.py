@@ -178,6 +178,9 @@ def replay(chain: Chain, engine: sa.engine.Engine, *, stop_on_error: bool = True
             result.error = "%s: %s" % (type(exc).__name__, str(exc).splitlines()[0][:300])
             if stop_on_error:
                 raise
+            import traceback
+
+            traceback.print_exc()
             break
         finally:
             result.per_version[number] = time.perf_counter() - t0

@@ -17,6 +17,7 @@ from sqlalchemy import Column, MetaData, Table, and_, select
 
 from glance.db.sqlalchemy.schema import (
     Boolean, DateTime, Integer, String, Text, from_migration_import)  # noqa
+from replay_compat import execute  # replay port
 
 
 def get_images_table(meta):
@@ -89,11 +90,11 @@ def upgrade(migrate_engine):
     ]
     and_stmt = and_(image_properties.c.image_id == None,
                     images.c.type != None)
-    sel = select([images], from_obj=from_stmt).where(and_stmt)
-    image_records = conn.execute(sel).fetchall()
+    sel = select(images).select_from(*from_stmt).where(and_stmt)
+    image_records = execute(conn, sel).fetchall()
     property_insert = image_properties.insert()
     for record in image_records:
-        conn.execute(property_insert,
+        execute(conn, property_insert,
                      image_id=record.id,
                      key='type',
                      created_at=record.created_at,

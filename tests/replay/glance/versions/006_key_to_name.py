@@ -16,6 +16,7 @@
 from sqlalchemy import Index, MetaData
 
 from glance.db.sqlalchemy.schema import from_migration_import
+from replay_compat import execute  # replay port
 
 
 def get_images_table(meta):
@@ -48,7 +49,7 @@ def upgrade(migrate_engine):
                 ix_image_properties_image_id_name UNIQUE(image_id, name);""",
         ]
         for command in sql_commands:
-            meta.bind.execute(command)
+            execute(meta.bind, command)
     else:
         index = Index('ix_image_properties_image_id_key',
                       image_properties.c.image_id,

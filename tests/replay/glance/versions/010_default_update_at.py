@@ -16,6 +16,7 @@
 from sqlalchemy import MetaData
 
 from glance.db.sqlalchemy.schema import from_migration_import
+from replay_compat import execute  # replay port
 
 
 def get_images_table(meta):
@@ -37,7 +38,7 @@ def upgrade(migrate_engine):
 
     # set updated_at to created_at if equal to None
     conn = migrate_engine.connect()
-    conn.execute(
-        images_table.update(
-            images_table.c.updated_at == None,
+    execute(conn, 
+        images_table.update().where(
+            images_table.c.updated_at == None).values(
             {images_table.c.updated_at: images_table.c.created_at}))

@@ -21,6 +21,6 @@ meta = sqlalchemy.MetaData()
 
 def upgrade(migrate_engine):
     meta.bind = migrate_engine
-    images = sqlalchemy.Table('images', meta, autoload=True)
+    images = sqlalchemy.Table('images', meta, autoload_with=meta.bind)
     images.c.min_disk.alter(nullable=False)
     images.c.min_ram.alter(nullable=False)

@@ -24,6 +24,7 @@ import uuid
 
 import migrate
 import sqlalchemy
+from replay_compat import execute, run  # replay port
 
 
 and_ = sqlalchemy.and_
@@ -118,7 +119,7 @@ def _upgrade_sqlite(meta, t_images, t_image_members, t_image_properties):
     ]
 
     for command in sql_commands:
-        meta.bind.execute(command)
+        execute(meta.bind, command)
 
     _sqlite_table_swap(meta, t_image_members, t_image_properties, t_images)
 
@@ -195,8 +196,8 @@ def _upgrade_db2(meta, t_images, t_image_members, t_image_properties):
             name='ix_image_properties_image_id_name'),
         extend_existing=True)
 
-    image_members_backup.create()
-    image_properties_backup.create()
+    image_members_backup.create(image_members_backup.metadata.bind)
+    image_properties_backup.create(image_properties_backup.metadata.bind)
 
     sql_commands = [
         """INSERT INTO image_members_backup
@@ -206,10 +207,10 @@ def _upgrade_db2(meta, t_images, t_image_members, t_image_properties):
     ]
 
     for command in sql_commands:
-        meta.bind.execute(command)
+        execute(meta.bind, command)
 
-    t_image_members.drop()
-    t_image_properties.drop()
+    t_image_members.drop(t_image_members.metadata.bind)
+    t_image_properties.drop(t_image_properties.metadata.bind)
 
     image_members_backup.rename(name='image_members')
     image_properties_backup.rename(name='image_properties')
@@ -226,7 +227,7 @@ def _add_db2_constraints(meta):
             REFERENCES images (id);""",
     ]
     for command in sql_commands:
-        meta.bind.execute(command)
+        execute(meta.bind, command)
 
 
 def _upgrade_other(t_images, t_image_members, t_image_properties, dialect):
@@ -251,25 +252,25 @@ def _upgrade_other(t_images, t_image_members, t_image_properties, dialect):
 
 
 def _sqlite_table_swap(meta, t_image_members, t_image_properties, t_images):
-    t_image_members.drop()
-    t_image_properties.drop()
-    t_images.drop()
+    t_image_members.drop(t_image_members.metadata.bind)
+    t_image_properties.drop(t_image_properties.metadata.bind)
+    t_images.drop(t_images.metadata.bind)
 
-    meta.bind.execute("ALTER TABLE images_backup "
+    execute(meta.bind, "ALTER TABLE images_backup "
                       "RENAME TO images")
-    meta.bind.execute("ALTER TABLE image_members_backup "
+    execute(meta.bind, "ALTER TABLE image_members_backup "
                       "RENAME TO image_members")
-    meta.bind.execute("ALTER TABLE image_properties_backup "
+    execute(meta.bind, "ALTER TABLE image_properties_backup "
                       "RENAME TO image_properties")
-    meta.bind.execute("""CREATE INDEX ix_image_properties_deleted
+    execute(meta.bind, """CREATE INDEX ix_image_properties_deleted
                           ON image_properties (deleted);""")
-    meta.bind.execute("""CREATE INDEX ix_image_properties_name
+    execute(meta.bind, """CREATE INDEX ix_image_properties_name
                           ON image_properties (name);""")
 
 
 def _get_table(table_name, metadata):
     """Return a sqlalchemy Table definition with associated metadata."""
-    return sqlalchemy.Table(table_name, metadata, autoload=True)
+    return sqlalchemy.Table(table_name, metadata, autoload_with=metadata.bind)
 
 
 def _get_foreign_keys(t_images, t_image_members, t_image_properties, dialect):
@@ -302,54 +303,54 @@ def _get_foreign_keys(t_images, t_image_members, t_image_properties, dialect):
 
 def _update_all_ids_to_uuids(t_images, t_image_members, t_image_properties):
     """Transition from INTEGER id to VARCHAR(36) id."""
-    images = list(t_images.select().execute())
+    images = list(run(t_images.select()))
 
     for image in images:
         old_id = image["id"]
         new_id = str(uuid.uuid4())
 
-        t_images.update().where(
-            t_images.c.id == old_id).values(id=new_id).execute()
+        run(t_images.update().where(
+            t_images.c.id == old_id).values(id=new_id))
 
-        t_image_members.update().where(
+        run(t_image_members.update().where(
             t_image_members.c.image_id == old_id).values(
-                image_id=new_id).execute()
+                image_id=new_id))
 
-        t_image_properties.update().where(
+        run(t_image_properties.update().where(
             t_image_properties.c.image_id == old_id).values(
-                image_id=new_id).execute()
+                image_id=new_id))
 
-        t_image_properties.update().where(
+        run(t_image_properties.update().where(
             and_(or_(t_image_properties.c.name == 'kernel_id',
                      t_image_properties.c.name == 'ramdisk_id'),
                  t_image_properties.c.value == old_id)).values(
-                     value=new_id).execute()
+                     value=new_id))
 
 
 def _update_all_uuids_to_ids(t_images, t_image_members, t_image_properties):
     """Transition from VARCHAR(36) id to INTEGER id."""
-    images = list(t_images.select().execute())
+    images = list(run(t_images.select()))
 
     new_id = 1
     for image in images:
         old_id = image["id"]
 
-        t_images.update().where(
+        run(t_images.update().where(
             t_images.c.id == old_id).values(
-                id=str(new_id)).execute()
+                id=str(new_id)))
 
-        t_image_members.update().where(
+        run(t_image_members.update().where(
             t_image_members.c.image_id == old_id).values(
-                image_id=str(new_id)).execute()
+                image_id=str(new_id)))
 
-        t_image_properties.update().where(
+        run(t_image_properties.update().where(
             t_image_properties.c.image_id == old_id).values(
-                image_id=str(new_id)).execute()
+                image_id=str(new_id)))
 
-        t_image_properties.update().where(
+        run(t_image_properties.update().where(
             and_(or_(t_image_properties.c.name == 'kernel_id',
                      t_image_properties.c.name == 'ramdisk_id'),
                  t_image_properties.c.value == old_id)).values(
-                     value=str(new_id)).execute()
+                     value=str(new_id)))
 
         new_id += 1

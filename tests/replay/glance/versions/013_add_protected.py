@@ -24,5 +24,5 @@ protected = Column('protected', Boolean, default=False)
 def upgrade(migrate_engine):
     meta.bind = migrate_engine
 
-    images = Table('images', meta, autoload=True)
+    images = Table('images', meta, autoload_with=meta.bind)
     images.create_column(protected)

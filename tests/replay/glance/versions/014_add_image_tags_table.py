@@ -20,7 +20,7 @@ from glance.db.sqlalchemy import schema as glance_schema
 
 def define_image_tags_table(meta):
     # Load the images table so the foreign key can be set up properly
-    schema.Table('images', meta, autoload=True)
+    schema.Table('images', meta, autoload_with=meta.bind)
 
     image_tags = schema.Table('image_tags',
                               meta,

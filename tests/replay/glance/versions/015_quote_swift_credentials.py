@@ -20,6 +20,7 @@ import sqlalchemy
 
 from glance.common import exception
 from glance.i18n import _, _LE
+from replay_compat import run  # replay port
 
 LOG = logging.getLogger(__name__)
 
@@ -41,17 +42,17 @@ def migrate_location_credentials(migrate_engine, to_quoted):
     meta = sqlalchemy.schema.MetaData()
     meta.bind = migrate_engine
 
-    images_table = sqlalchemy.Table('images', meta, autoload=True)
+    images_table = sqlalchemy.Table('images', meta, autoload_with=meta.bind)
 
-    images = list(images_table.select(images_table.c.location.startswith(
-                                      'swift')).execute())
+    images = list(run(images_table.select().where(images_table.c.location.startswith(
+                                      'swift'))))
 
     for image in images:
         try:
             fixed_uri = legacy_parse_uri(image['location'], to_quoted)
-            images_table.update().where(
+            run(images_table.update().where(
                 images_table.c.id == image['id']).values(
-                    location=fixed_uri).execute()
+                    location=fixed_uri))
         except exception.BadStoreUri as e:
             reason = encodeutils.exception_to_unicode(e)
             msg = _LE("Invalid store uri for image: %(image_id)s. "

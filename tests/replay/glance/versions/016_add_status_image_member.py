@@ -24,5 +24,5 @@ status = Column('status', String(20), default="pending")
 def upgrade(migrate_engine):
     meta.bind = migrate_engine
 
-    image_members = Table('image_members', meta, autoload=True)
+    image_members = Table('image_members', meta, autoload_with=meta.bind)
     image_members.create_column(status)

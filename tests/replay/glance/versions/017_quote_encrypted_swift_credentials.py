@@ -35,6 +35,7 @@ import sqlalchemy
 from glance.common import crypt
 from glance.common import exception
 from glance.i18n import _, _LE, _LI, _LW
+from replay_compat import run  # replay port
 
 LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
@@ -66,16 +67,16 @@ def migrate_location_credentials(migrate_engine, to_quoted):
     meta = sqlalchemy.schema.MetaData()
     meta.bind = migrate_engine
 
-    images_table = sqlalchemy.Table('images', meta, autoload=True)
+    images_table = sqlalchemy.Table('images', meta, autoload_with=meta.bind)
 
-    images = list(images_table.select().execute())
+    images = list(run(images_table.select()))
 
     for image in images:
         try:
             fixed_uri = fix_uri_credentials(image['location'], to_quoted)
-            images_table.update().where(
+            run(images_table.update().where(
                 images_table.c.id == image['id']).values(
-                    location=fixed_uri).execute()
+                    location=fixed_uri))
         except exception.Invalid:
             msg = _LW("Failed to decrypt location value for image"
                       " %(image_id)s") % {'image_id': image['id']}

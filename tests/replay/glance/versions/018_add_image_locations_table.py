@@ -19,10 +19,11 @@ from glance.db.sqlalchemy import schema
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.schema.MetaData(migrate_engine)
+    meta = sqlalchemy.schema.MetaData()
+    meta.bind = migrate_engine
 
     # NOTE(bcwaldon): load the images table for the ForeignKey below
-    sqlalchemy.Table('images', meta, autoload=True)
+    sqlalchemy.Table('images', meta, autoload_with=meta.bind)
 
     image_locations_table = sqlalchemy.Table(
         'image_locations', meta,

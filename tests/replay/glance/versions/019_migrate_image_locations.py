@@ -14,23 +14,25 @@
 #    under the License.
 
 import sqlalchemy
+from replay_compat import run  # replay port
 
 
 def get_images_table(meta):
-    return sqlalchemy.Table('images', meta, autoload=True)
+    return sqlalchemy.Table('images', meta, autoload_with=meta.bind)
 
 
 def get_image_locations_table(meta):
-    return sqlalchemy.Table('image_locations', meta, autoload=True)
+    return sqlalchemy.Table('image_locations', meta, autoload_with=meta.bind)
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.schema.MetaData(migrate_engine)
+    meta = sqlalchemy.schema.MetaData()
+    meta.bind = migrate_engine
 
     images_table = get_images_table(meta)
     image_locations_table = get_image_locations_table(meta)
 
-    image_records = images_table.select().execute().fetchall()
+    image_records = run(images_table.select()).fetchall()
     for image in image_records:
         if image.location is not None:
             values = {
@@ -41,4 +43,4 @@ def upgrade(migrate_engine):
                 'deleted': image.deleted,
                 'deleted_at': image.deleted_at,
             }
-            image_locations_table.insert(values=values).execute()
+            run(image_locations_table.insert().values(values))

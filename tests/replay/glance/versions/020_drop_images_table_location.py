@@ -17,10 +17,11 @@ import sqlalchemy
 
 
 def get_images_table(meta):
-    return sqlalchemy.Table('images', meta, autoload=True)
+    return sqlalchemy.Table('images', meta, autoload_with=meta.bind)
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.schema.MetaData(migrate_engine)
+    meta = sqlalchemy.schema.MetaData()
+    meta.bind = migrate_engine
     images_table = get_images_table(meta)
     images_table.columns['location'].drop()

@@ -15,6 +15,7 @@
 #    under the License.
 
 from sqlalchemy import MetaData
+from replay_compat import execute  # replay port
 
 tables = ['image_locations']
 
@@ -23,9 +24,9 @@ def upgrade(migrate_engine):
     meta = MetaData()
     meta.bind = migrate_engine
     if migrate_engine.name == "mysql":
-        d = migrate_engine.execute("SHOW TABLE STATUS WHERE Engine!='InnoDB';")
+        d = execute(migrate_engine, "SHOW TABLE STATUS WHERE Engine!='InnoDB';")
         for row in d.fetchall():
             table_name = row[0]
             if table_name in tables:
-                migrate_engine.execute("ALTER TABLE %s Engine=InnoDB" %
+                execute(migrate_engine, "ALTER TABLE %s Engine=InnoDB" %
                                        table_name)

@@ -47,7 +47,7 @@ def upgrade(migrate_engine):
 def _get_image_members_table(migrate_engine):
     meta = MetaData()
     meta.bind = migrate_engine
-    return Table('image_members', meta, autoload=True)
+    return Table('image_members', meta, autoload_with=meta.bind)
 
 
 def _get_original_keyname(db):

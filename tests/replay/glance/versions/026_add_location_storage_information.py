@@ -24,7 +24,7 @@ def upgrade(migrate_engine):
 
     image_locations_table = sqlalchemy.Table('image_locations',
                                              meta,
-                                             autoload=True)
+                                             autoload_with=meta.bind)
 
     meta_data = sqlalchemy.Column('meta_data',
                                   schema.PickleType(),

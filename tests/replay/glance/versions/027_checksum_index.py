@@ -22,7 +22,7 @@ def upgrade(migrate_engine):
     meta = MetaData()
     meta.bind = migrate_engine
 
-    images = Table('images', meta, autoload=True)
+    images = Table('images', meta, autoload_with=meta.bind)
 
     index = Index(INDEX_NAME, images.c.checksum)
     index.create(migrate_engine)

@@ -18,20 +18,22 @@ import pickle
 import sqlalchemy
 from sqlalchemy import Table, Column  # noqa
 from glance.db.sqlalchemy import models
+from replay_compat import execute  # replay port
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.schema.MetaData(migrate_engine)
-    image_locations = Table('image_locations', meta, autoload=True)
+    meta = sqlalchemy.schema.MetaData()
+    meta.bind = migrate_engine
+    image_locations = Table('image_locations', meta, autoload_with=meta.bind)
     new_meta_data = Column('storage_meta_data', models.JSONEncodedDict,
                            default={})
     new_meta_data.create(image_locations)
 
     noe = pickle.dumps({})
-    s = sqlalchemy.sql.select([image_locations]).where(
+    s = sqlalchemy.sql.select(image_locations).where(
         image_locations.c.meta_data != noe)
     conn = migrate_engine.connect()
-    res = conn.execute(s)
+    res = execute(conn, s)
 
     for row in res:
         meta_data = row['meta_data']
@@ -39,7 +41,7 @@ def upgrade(migrate_engine):
         if x != {}:
             stmt = image_locations.update().where(
                 image_locations.c.id == row['id']).values(storage_meta_data=x)
-            conn.execute(stmt)
+            execute(conn, stmt)
     conn.close()
     image_locations.columns['meta_data'].drop()
     image_locations.columns['storage_meta_data'].alter(name='meta_data')

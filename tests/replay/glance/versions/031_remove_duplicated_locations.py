@@ -18,30 +18,31 @@ from sqlalchemy import func
 from sqlalchemy import orm
 from sqlalchemy import sql
 from sqlalchemy import Table
+from replay_compat import run  # replay port
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.schema.MetaData(migrate_engine)
-    image_locations = Table('image_locations', meta, autoload=True)
+    meta = sqlalchemy.schema.MetaData()
+    meta.bind = migrate_engine
+    image_locations = Table('image_locations', meta, autoload_with=meta.bind)
 
     if migrate_engine.name == "ibm_db_sa":
         il = orm.aliased(image_locations)
         # NOTE(wenchma): Get all duplicated rows.
-        qry = (sql.select([il.c.id])
-               .where(il.c.id > (sql.select([func.min(image_locations.c.id)])
+        qry = (run(sql.select(il.c.id)
+               .where(il.c.id > (sql.select(func.min(image_locations.c.id))
                       .where(image_locations.c.image_id == il.c.image_id)
                       .where(image_locations.c.value == il.c.value)
                       .where(image_locations.c.meta_data == il.c.meta_data)
                       .where(image_locations.c.deleted == False)))
-               .where(il.c.deleted == False)
-               .execute()
+               .where(il.c.deleted == False))
                )
 
         for row in qry:
             stmt = (image_locations.delete()
                     .where(image_locations.c.id == row[0])
                     .where(image_locations.c.deleted == False))
-            stmt.execute()
+            run(stmt)
 
     else:
         session = orm.sessionmaker(bind=migrate_engine)()
@@ -62,14 +63,14 @@ def upgrade(migrate_engine):
             # NOTE(flaper87): Not the fastest way to do it.
             # This is the best way to do it since sqlalchemy
             # has a bug around delete + limit.
-            s = (sql.select([image_locations.c.id])
+            s = (run(sql.select(image_locations.c.id)
                  .where(image_locations.c.image_id == row[0])
                  .where(image_locations.c.value == row[1])
                  .where(image_locations.c.meta_data == row[2])
                  .where(image_locations.c.deleted == False)
-                 .limit(1).execute())
+                 .limit(1)))
             stmt = (image_locations.delete()
                     .where(image_locations.c.id == s.first()[0]))
-            stmt.execute()
+            run(stmt)
 
         session.close()

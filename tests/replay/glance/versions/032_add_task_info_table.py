@@ -17,12 +17,13 @@ from sqlalchemy.schema import (Column, ForeignKey, MetaData, Table)
 
 from glance.db.sqlalchemy.schema import (
     String, Text, create_tables)  # noqa
+from replay_compat import run  # replay port
 
 TASKS_MIGRATE_COLUMNS = ['input', 'message', 'result']
 
 
 def define_task_info_table(meta):
-    Table('tasks', meta, autoload=True)
+    Table('tasks', meta, autoload_with=meta.bind)
     # NOTE(nikhil): input and result are stored as text in the DB.
     # SQLAlchemy marshals the data to/from JSON using custom type
     # JSONEncodedDict. It uses simplejson underneath.
@@ -48,10 +49,10 @@ def upgrade(migrate_engine):
     tables = [define_task_info_table(meta)]
     create_tables(tables)
 
-    tasks_table = Table('tasks', meta, autoload=True)
-    task_info_table = Table('task_info', meta, autoload=True)
+    tasks_table = Table('tasks', meta, autoload_with=meta.bind)
+    task_info_table = Table('task_info', meta, autoload_with=meta.bind)
 
-    tasks = tasks_table.select().execute().fetchall()
+    tasks = run(tasks_table.select()).fetchall()
     for task in tasks:
         values = {
             'task_id': task.id,
@@ -59,7 +60,7 @@ def upgrade(migrate_engine):
             'result': task.result,
             'message': task.message,
         }
-        task_info_table.insert(values=values).execute()
+        run(task_info_table.insert().values(values))
 
     for col_name in TASKS_MIGRATE_COLUMNS:
         tasks_table.columns[col_name].drop()

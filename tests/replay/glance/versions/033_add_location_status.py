@@ -16,15 +16,16 @@ import six
 import sqlalchemy
 
 from glance.db.sqlalchemy import schema
+from replay_compat import run  # replay port
 
 
 def upgrade(migrate_engine):
     meta = sqlalchemy.schema.MetaData()
     meta.bind = migrate_engine
 
-    images_table = sqlalchemy.Table('images', meta, autoload=True)
+    images_table = sqlalchemy.Table('images', meta, autoload_with=meta.bind)
     image_locations_table = sqlalchemy.Table('image_locations', meta,
-                                             autoload=True)
+                                             autoload_with=meta.bind)
 
     # Create 'status' column for image_locations table
     status = sqlalchemy.Column('status', schema.String(30),
@@ -35,7 +36,7 @@ def upgrade(migrate_engine):
     mapping = {'active': 'active', 'pending_delete': 'pending_delete',
                'deleted': 'deleted', 'killed': 'deleted'}
     for src, dst in six.iteritems(mapping):
-        subq = sqlalchemy.sql.select([images_table.c.id]).where(
+        subq = sqlalchemy.sql.select(images_table.c.id).where(
             images_table.c.status == src)
-        image_locations_table.update(values={'status': dst}).where(
-            image_locations_table.c.image_id.in_(subq)).execute()
+        run(image_locations_table.update().values({'status': dst}).where(
+            image_locations_table.c.image_id.in_(subq)))

@@ -20,7 +20,7 @@ def upgrade(migrate_engine):
     meta = sqlalchemy.MetaData()
     meta.bind = migrate_engine
 
-    images = sqlalchemy.Table('images', meta, autoload=True)
+    images = sqlalchemy.Table('images', meta, autoload_with=meta.bind)
     virtual_size = sqlalchemy.Column('virtual_size',
                                      sqlalchemy.BigInteger)
     images.create_column(virtual_size)

@@ -19,6 +19,7 @@ from sqlalchemy.schema import (
 from glance.common import timeutils
 from glance.db.sqlalchemy.schema import (
     Boolean, DateTime, Integer, String, Text, create_tables)  # noqa
+from replay_compat import run  # replay port
 
 
 RESOURCE_TYPES = [u'OS::Glance::Image', u'OS::Cinder::Volume',
@@ -27,7 +28,7 @@ RESOURCE_TYPES = [u'OS::Glance::Image', u'OS::Cinder::Volume',
 
 
 def _get_metadef_resource_types_table(meta):
-    return sqlalchemy.Table('metadef_resource_types', meta, autoload=True)
+    return sqlalchemy.Table('metadef_resource_types', meta, autoload_with=meta.bind)
 
 
 def _populate_resource_types(resource_types_table):
@@ -39,7 +40,7 @@ def _populate_resource_types(resource_types_table):
             'created_at': now,
             'updated_at': now
         }
-        resource_types_table.insert(values=values).execute()
+        run(resource_types_table.insert().values(values))
 
 
 def define_metadef_namespaces_table(meta):

@@ -17,9 +17,10 @@ from sqlalchemy.schema import Table
 
 
 def upgrade(migrate_engine):
-    meta = MetaData(bind=migrate_engine)
-    metadef_objects = Table('metadef_objects', meta, autoload=True)
+    meta = MetaData()
+    meta.bind = migrate_engine
+    metadef_objects = Table('metadef_objects', meta, autoload_with=meta.bind)
     metadef_objects.c.schema.alter(name='json_schema')
 
-    metadef_properties = Table('metadef_properties', meta, autoload=True)
+    metadef_properties = Table('metadef_properties', meta, autoload_with=meta.bind)
     metadef_properties.c.schema.alter(name='json_schema')

@@ -16,6 +16,7 @@ from sqlalchemy.schema import (AddConstraint, DropConstraint,
                                ForeignKeyConstraint)
 from sqlalchemy import sql
 from sqlalchemy import update
+from replay_compat import execute  # replay port
 
 
 def upgrade(migrate_engine):
@@ -25,18 +26,18 @@ def upgrade(migrate_engine):
     if migrate_engine.name not in ['mysql', 'postgresql']:
         return
 
-    image_properties = Table('image_properties', meta, autoload=True)
-    image_members = Table('image_members', meta, autoload=True)
-    images = Table('images', meta, autoload=True)
+    image_properties = Table('image_properties', meta, autoload_with=meta.bind)
+    image_members = Table('image_members', meta, autoload_with=meta.bind)
+    images = Table('images', meta, autoload_with=meta.bind)
 
     # We have to ensure that we doesn't have `nulls` values since we are going
     # to set nullable=False
-    migrate_engine.execute(
+    execute(migrate_engine, 
         update(image_members)
         .where(image_members.c.status == sql.expression.null())
         .values(status='pending'))
 
-    migrate_engine.execute(
+    execute(migrate_engine, 
         update(images)
         .where(images.c.protected == sql.expression.null())
         .values(protected=sql.expression.false()))
@@ -48,12 +49,12 @@ def upgrade(migrate_engine):
     if migrate_engine.name == 'postgresql':
         Index('ix_image_properties_image_id_name',
               image_properties.c.image_id,
-              image_properties.c.name).drop()
+              image_properties.c.name).drop(migrate_engine)
 
         # We have different names of this constraint in different versions of
         # postgresql. Since we have only one constraint on this table, we can
         # get it in the following way.
-        name = migrate_engine.execute(
+        name = execute(migrate_engine, 
             """SELECT conname
                FROM pg_constraint
                WHERE conrelid =
@@ -65,20 +66,20 @@ def upgrade(migrate_engine):
         constraint = UniqueConstraint(image_properties.c.image_id,
                                       image_properties.c.name,
                                       name='%s' % name)
-        migrate_engine.execute(DropConstraint(constraint))
+        execute(migrate_engine, DropConstraint(constraint))
 
         constraint = UniqueConstraint(image_properties.c.image_id,
                                       image_properties.c.name,
                                       name='ix_image_properties_image_id_name')
-        migrate_engine.execute(AddConstraint(constraint))
+        execute(migrate_engine, AddConstraint(constraint))
 
         images.c.id.alter(server_default=None)
     if migrate_engine.name == 'mysql':
         constraint = UniqueConstraint(image_properties.c.image_id,
                                       image_properties.c.name,
                                       name='image_id')
-        migrate_engine.execute(DropConstraint(constraint))
-        image_locations = Table('image_locations', meta, autoload=True)
+        execute(migrate_engine, DropConstraint(constraint))
+        image_locations = Table('image_locations', meta, autoload_with=meta.bind)
         if len(image_locations.foreign_keys) == 0:
-            migrate_engine.execute(AddConstraint(ForeignKeyConstraint(
+            execute(migrate_engine, AddConstraint(ForeignKeyConstraint(
                 [image_locations.c.image_id], [images.c.id])))

@@ -15,6 +15,7 @@ import sqlalchemy
 from sqlalchemy import inspect
 from sqlalchemy import (Table, Index, UniqueConstraint)
 from sqlalchemy.schema import (DropConstraint)
+from replay_compat import execute  # replay port
 
 
 def _change_db2_unique_constraint(operation_type, constraint_name, *columns):
@@ -29,14 +30,14 @@ def upgrade(migrate_engine):
     meta.bind = migrate_engine
     inspector = inspect(migrate_engine)
 
-    metadef_namespaces = Table('metadef_namespaces', meta, autoload=True)
-    metadef_properties = Table('metadef_properties', meta, autoload=True)
-    metadef_objects = Table('metadef_objects', meta, autoload=True)
+    metadef_namespaces = Table('metadef_namespaces', meta, autoload_with=meta.bind)
+    metadef_properties = Table('metadef_properties', meta, autoload_with=meta.bind)
+    metadef_objects = Table('metadef_objects', meta, autoload_with=meta.bind)
     metadef_ns_res_types = Table('metadef_namespace_resource_types',
-                                 meta, autoload=True)
+                                 meta, autoload_with=meta.bind)
     metadef_resource_types = Table('metadef_resource_types', meta,
-                                   autoload=True)
-    metadef_tags = Table('metadef_tags', meta, autoload=True)
+                                   autoload_with=meta.bind)
+    metadef_tags = Table('metadef_tags', meta, autoload_with=meta.bind)
 
     constraints = [('ix_namespaces_namespace',
                     [metadef_namespaces.c.namespace]),
@@ -61,14 +62,14 @@ def upgrade(migrate_engine):
         for (constraint_name, cols) in constraints:
             _change_db2_unique_constraint('drop', constraint_name, *cols)
     else:
-        Index('ix_namespaces_namespace', metadef_namespaces.c.namespace).drop()
+        Index('ix_namespaces_namespace', metadef_namespaces.c.namespace).drop(migrate_engine)
 
         Index('ix_objects_namespace_id_name', metadef_objects.c.namespace_id,
-              metadef_objects.c.name).drop()
+              metadef_objects.c.name).drop(migrate_engine)
 
         Index('ix_metadef_properties_namespace_id_name',
               metadef_properties.c.namespace_id,
-              metadef_properties.c.name).drop()
+              metadef_properties.c.name).drop(migrate_engine)
 
     fkc = migrate.ForeignKeyConstraint([metadef_tags.c.namespace_id],
                                        [metadef_namespaces.c.id])
@@ -89,12 +90,12 @@ def upgrade(migrate_engine):
 
     if meta.bind.name != "ibm_db_sa":
         Index('ix_tags_namespace_id_name', metadef_tags.c.namespace_id,
-              metadef_tags.c.name).drop()
+              metadef_tags.c.name).drop(migrate_engine)
 
-    Index('ix_metadef_tags_name', metadef_tags.c.name).create()
+    Index('ix_metadef_tags_name', metadef_tags.c.name).create(migrate_engine)
 
     Index('ix_metadef_tags_namespace_id', metadef_tags.c.namespace_id,
-          metadef_tags.c.name).create()
+          metadef_tags.c.name).create(migrate_engine)
 
     if migrate_engine.name == 'mysql':
         # We need to drop some foreign keys first  because unique constraints
@@ -107,7 +108,7 @@ def upgrade(migrate_engine):
         constraint = UniqueConstraint(metadef_properties.c.namespace_id,
                                       metadef_properties.c.name,
                                       name='namespace_id')
-        migrate_engine.execute(DropConstraint(constraint))
+        execute(migrate_engine, DropConstraint(constraint))
         fkc.create()
 
         fkc = migrate.ForeignKeyConstraint([metadef_objects.c.namespace_id],
@@ -117,21 +118,21 @@ def upgrade(migrate_engine):
         constraint = UniqueConstraint(metadef_objects.c.namespace_id,
                                       metadef_objects.c.name,
                                       name='namespace_id')
-        migrate_engine.execute(DropConstraint(constraint))
+        execute(migrate_engine, DropConstraint(constraint))
         fkc.create()
 
         constraint = UniqueConstraint(metadef_ns_res_types.c.resource_type_id,
                                       metadef_ns_res_types.c.namespace_id,
                                       name='resource_type_id')
-        migrate_engine.execute(DropConstraint(constraint))
+        execute(migrate_engine, DropConstraint(constraint))
 
         constraint = UniqueConstraint(metadef_namespaces.c.namespace,
                                       name='namespace')
-        migrate_engine.execute(DropConstraint(constraint))
+        execute(migrate_engine, DropConstraint(constraint))
 
         constraint = UniqueConstraint(metadef_resource_types.c.name,
                                       name='name')
-        migrate_engine.execute(DropConstraint(constraint))
+        execute(migrate_engine, DropConstraint(constraint))
 
     if migrate_engine.name == 'postgresql':
         met_obj_index_name = (
@@ -140,7 +141,7 @@ def upgrade(migrate_engine):
             metadef_objects.c.namespace_id,
             metadef_objects.c.name,
             name=met_obj_index_name)
-        migrate_engine.execute(DropConstraint(constraint))
+        execute(migrate_engine, DropConstraint(constraint))
 
         met_prop_index_name = (
             inspector.get_unique_constraints('metadef_properties')[0]['name'])
@@ -148,7 +149,7 @@ def upgrade(migrate_engine):
             metadef_properties.c.namespace_id,
             metadef_properties.c.name,
             name=met_prop_index_name)
-        migrate_engine.execute(DropConstraint(constraint))
+        execute(migrate_engine, DropConstraint(constraint))
 
         metadef_namespaces_name = (
             inspector.get_unique_constraints(
@@ -156,38 +157,38 @@ def upgrade(migrate_engine):
         constraint = UniqueConstraint(
             metadef_namespaces.c.namespace,
             name=metadef_namespaces_name)
-        migrate_engine.execute(DropConstraint(constraint))
+        execute(migrate_engine, DropConstraint(constraint))
 
         metadef_resource_types_name = (inspector.get_unique_constraints(
             'metadef_resource_types')[0]['name'])
         constraint = UniqueConstraint(
             metadef_resource_types.c.name,
             name=metadef_resource_types_name)
-        migrate_engine.execute(DropConstraint(constraint))
+        execute(migrate_engine, DropConstraint(constraint))
 
         constraint = UniqueConstraint(
             metadef_tags.c.namespace_id,
             metadef_tags.c.name,
             name='metadef_tags_namespace_id_name_key')
-        migrate_engine.execute(DropConstraint(constraint))
+        execute(migrate_engine, DropConstraint(constraint))
 
     Index('ix_metadef_ns_res_types_namespace_id',
-          metadef_ns_res_types.c.namespace_id).create()
+          metadef_ns_res_types.c.namespace_id).create(migrate_engine)
 
     Index('ix_metadef_namespaces_namespace',
-          metadef_namespaces.c.namespace).create()
+          metadef_namespaces.c.namespace).create(migrate_engine)
 
-    Index('ix_metadef_namespaces_owner', metadef_namespaces.c.owner).create()
+    Index('ix_metadef_namespaces_owner', metadef_namespaces.c.owner).create(migrate_engine)
 
-    Index('ix_metadef_objects_name', metadef_objects.c.name).create()
+    Index('ix_metadef_objects_name', metadef_objects.c.name).create(migrate_engine)
 
     Index('ix_metadef_objects_namespace_id',
-          metadef_objects.c.namespace_id).create()
+          metadef_objects.c.namespace_id).create(migrate_engine)
 
-    Index('ix_metadef_properties_name', metadef_properties.c.name).create()
+    Index('ix_metadef_properties_name', metadef_properties.c.name).create(migrate_engine)
 
     Index('ix_metadef_properties_namespace_id',
-          metadef_properties.c.namespace_id).create()
+          metadef_properties.c.namespace_id).create(migrate_engine)
 
     if meta.bind.name == "ibm_db_sa":
         # For db2, add these constraints back. It should not affect the

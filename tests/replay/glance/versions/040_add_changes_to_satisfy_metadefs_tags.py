@@ -19,6 +19,6 @@ def upgrade(migrate_engine):
     if migrate_engine.name == 'mysql':
         meta = sqlalchemy.MetaData()
         meta.bind = migrate_engine
-        metadef_tags = Table('metadef_tags', meta, autoload=True)
+        metadef_tags = Table('metadef_tags', meta, autoload_with=meta.bind)
         Index('namespace_id', metadef_tags.c.namespace_id,
-              metadef_tags.c.name).drop()
+              metadef_tags.c.name).drop(migrate_engine)

@@ -14,6 +14,7 @@
 import migrate
 import sqlalchemy
 from sqlalchemy import (func, Index, inspect, orm, String, Table, type_coerce)
+from replay_compat import run  # replay port
 
 
 # The _upgrade...get_duplicate() def's are separate functions to
@@ -22,8 +23,9 @@ from sqlalchemy import (func, Index, inspect, orm, String, Table, type_coerce)
 # In addition, sqlite doesn't support the function 'concat' between
 # Strings and Integers, so, the updating of records is also adjusted.
 def _upgrade_metadef_namespaces_get_duplicates(migrate_engine):
-    meta = sqlalchemy.schema.MetaData(migrate_engine)
-    metadef_namespaces = Table('metadef_namespaces', meta, autoload=True)
+    meta = sqlalchemy.schema.MetaData()
+    meta.bind = migrate_engine
+    metadef_namespaces = Table('metadef_namespaces', meta, autoload_with=meta.bind)
 
     session = orm.sessionmaker(bind=migrate_engine)()
     db_recs = (session.query(func.min(metadef_namespaces.c.id),
@@ -39,8 +41,9 @@ def _upgrade_metadef_namespaces_get_duplicates(migrate_engine):
 
 
 def _upgrade_metadef_objects_get_duplicates(migrate_engine):
-    meta = sqlalchemy.schema.MetaData(migrate_engine)
-    metadef_objects = Table('metadef_objects', meta, autoload=True)
+    meta = sqlalchemy.schema.MetaData()
+    meta.bind = migrate_engine
+    metadef_objects = Table('metadef_objects', meta, autoload_with=meta.bind)
 
     session = orm.sessionmaker(bind=migrate_engine)()
     db_recs = (session.query(func.min(metadef_objects.c.id),
@@ -58,8 +61,9 @@ def _upgrade_metadef_objects_get_duplicates(migrate_engine):
 
 
 def _upgrade_metadef_properties_get_duplicates(migrate_engine):
-    meta = sqlalchemy.schema.MetaData(migrate_engine)
-    metadef_properties = Table('metadef_properties', meta, autoload=True)
+    meta = sqlalchemy.schema.MetaData()
+    meta.bind = migrate_engine
+    metadef_properties = Table('metadef_properties', meta, autoload_with=meta.bind)
 
     session = orm.sessionmaker(bind=migrate_engine)()
     db_recs = (session.query(func.min(metadef_properties.c.id),
@@ -77,8 +81,9 @@ def _upgrade_metadef_properties_get_duplicates(migrate_engine):
 
 
 def _upgrade_metadef_tags_get_duplicates(migrate_engine):
-    meta = sqlalchemy.schema.MetaData(migrate_engine)
-    metadef_tags = Table('metadef_tags', meta, autoload=True)
+    meta = sqlalchemy.schema.MetaData()
+    meta.bind = migrate_engine
+    metadef_tags = Table('metadef_tags', meta, autoload_with=meta.bind)
 
     session = orm.sessionmaker(bind=migrate_engine)()
     db_recs = (session.query(func.min(metadef_tags.c.id),
@@ -96,9 +101,10 @@ def _upgrade_metadef_tags_get_duplicates(migrate_engine):
 
 
 def _upgrade_metadef_resource_types_get_duplicates(migrate_engine):
-    meta = sqlalchemy.schema.MetaData(migrate_engine)
+    meta = sqlalchemy.schema.MetaData()
+    meta.bind = migrate_engine
     metadef_resource_types = Table('metadef_resource_types', meta,
-                                   autoload=True)
+                                   autoload_with=meta.bind)
 
     session = orm.sessionmaker(bind=migrate_engine)()
     db_recs = (session.query(func.min(metadef_resource_types.c.id),
@@ -115,15 +121,16 @@ def _upgrade_metadef_resource_types_get_duplicates(migrate_engine):
 
 def _upgrade_data(migrate_engine):
     # Rename duplicates to be unique.
-    meta = sqlalchemy.schema.MetaData(migrate_engine)
+    meta = sqlalchemy.schema.MetaData()
+    meta.bind = migrate_engine
 
     # ORM tables
-    metadef_namespaces = Table('metadef_namespaces', meta, autoload=True)
-    metadef_objects = Table('metadef_objects', meta, autoload=True)
-    metadef_properties = Table('metadef_properties', meta, autoload=True)
-    metadef_tags = Table('metadef_tags', meta, autoload=True)
+    metadef_namespaces = Table('metadef_namespaces', meta, autoload_with=meta.bind)
+    metadef_objects = Table('metadef_objects', meta, autoload_with=meta.bind)
+    metadef_properties = Table('metadef_properties', meta, autoload_with=meta.bind)
+    metadef_tags = Table('metadef_tags', meta, autoload_with=meta.bind)
     metadef_resource_types = Table('metadef_resource_types', meta,
-                                   autoload=True)
+                                   autoload_with=meta.bind)
 
     # Fix duplicate metadef_namespaces
     # Update the non-first record(s) with an unique namespace value
@@ -147,7 +154,7 @@ def _upgrade_data(migrate_engine):
                          display_name=func.concat(row['namespace'],
                                                   '-DUPL-',
                                                   metadef_namespaces.c.id))
-        s.execute()
+        run(s)
 
     # Fix duplicate metadef_objects
     dbrecs = _upgrade_metadef_objects_get_duplicates(migrate_engine)
@@ -163,7 +170,7 @@ def _upgrade_data(migrate_engine):
         else:
             s = s.values(name=func.concat(row['name'], '-DUPL-',
                                           metadef_objects.c.id))
-        s.execute()
+        run(s)
 
     # Fix duplicate metadef_properties
     dbrecs = _upgrade_metadef_properties_get_duplicates(migrate_engine)
@@ -180,7 +187,7 @@ def _upgrade_data(migrate_engine):
         else:
             s = s.values(name=func.concat(row['name'], '-DUPL-',
                                           metadef_properties.c.id))
-        s.execute()
+        run(s)
 
     # Fix duplicate metadef_tags
     dbrecs = _upgrade_metadef_tags_get_duplicates(migrate_engine)
@@ -197,7 +204,7 @@ def _upgrade_data(migrate_engine):
         else:
             s = s.values(name=func.concat(row['name'], '-DUPL-',
                                           metadef_tags.c.id))
-        s.execute()
+        run(s)
 
     # Fix duplicate metadef_resource_types
     dbrecs = _upgrade_metadef_resource_types_get_duplicates(migrate_engine)
@@ -214,7 +221,7 @@ def _upgrade_data(migrate_engine):
         else:
             s = s.values(name=func.concat(row['name'], '-DUPL-',
                                           metadef_resource_types.c.id))
-        s.execute()
+        run(s)
 
 
 def _update_sqlite_namespace_id_name_constraint(metadef, metadef_namespaces,
@@ -251,7 +258,7 @@ def _drop_index_with_fk_constraint(metadef, metadef_namespaces,
     fkc.drop()
 
     if index_name:
-        Index(index_name, metadef.c.namespace_id).drop()
+        Index(index_name, metadef.c.namespace_id).drop(metadef.metadata.bind)
 
     # Rename the fk for consistency across all db's
     fkc = migrate.ForeignKeyConstraint([metadef.c.namespace_id],
@@ -285,14 +292,14 @@ def upgrade(migrate_engine):
     inspector = inspect(migrate_engine)
 
     # ORM tables
-    metadef_namespaces = Table('metadef_namespaces', meta, autoload=True)
-    metadef_objects = Table('metadef_objects', meta, autoload=True)
-    metadef_properties = Table('metadef_properties', meta, autoload=True)
-    metadef_tags = Table('metadef_tags', meta, autoload=True)
+    metadef_namespaces = Table('metadef_namespaces', meta, autoload_with=meta.bind)
+    metadef_objects = Table('metadef_objects', meta, autoload_with=meta.bind)
+    metadef_properties = Table('metadef_properties', meta, autoload_with=meta.bind)
+    metadef_tags = Table('metadef_tags', meta, autoload_with=meta.bind)
     metadef_ns_res_types = Table('metadef_namespace_resource_types',
-                                 meta, autoload=True)
+                                 meta, autoload_with=meta.bind)
     metadef_resource_types = Table('metadef_resource_types', meta,
-                                   autoload=True)
+                                   autoload_with=meta.bind)
 
     # Drop the bad, non-unique indices.
     if migrate_engine.name == 'sqlite':
@@ -341,13 +348,13 @@ def upgrade(migrate_engine):
         # Now drop the bad indices
         Index('ix_metadef_objects_namespace_id',
               metadef_objects.c.namespace_id,
-              metadef_objects.c.name).drop()
+              metadef_objects.c.name).drop(migrate_engine)
         Index('ix_metadef_properties_namespace_id',
               metadef_properties.c.namespace_id,
-              metadef_properties.c.name).drop()
+              metadef_properties.c.name).drop(migrate_engine)
         Index('ix_metadef_tags_namespace_id',
               metadef_tags.c.namespace_id,
-              metadef_tags.c.name).drop()
+              metadef_tags.c.name).drop(migrate_engine)
     else:
         # First drop the bad non-unique indices.
         # To do that (for mysql), must first drop foreign key constraints
@@ -400,16 +407,16 @@ def upgrade(migrate_engine):
 
     # Drop Others without fk constraints.
     Index('ix_metadef_namespaces_namespace',
-          metadef_namespaces.c.namespace).drop()
+          metadef_namespaces.c.namespace).drop(migrate_engine)
 
     # The next two don't exist in ibm_db_sa, but, drop them everywhere else.
     if migrate_engine.name != 'ibm_db_sa':
         Index('ix_metadef_resource_types_name',
-              metadef_resource_types.c.name).drop()
+              metadef_resource_types.c.name).drop(migrate_engine)
         # Not needed due to primary key on same columns
         Index('ix_metadef_ns_res_types_res_type_id_ns_id',
               metadef_ns_res_types.c.resource_type_id,
-              metadef_ns_res_types.c.namespace_id).drop()
+              metadef_ns_res_types.c.namespace_id).drop(migrate_engine)
 
     # Now, add back the dropped indexes as unique constraints
     if migrate_engine.name != 'sqlite':

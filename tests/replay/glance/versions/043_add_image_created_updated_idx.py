@@ -21,7 +21,7 @@ def upgrade(migrate_engine):
     meta = MetaData()
     meta.bind = migrate_engine
 
-    images = Table('images', meta, autoload=True)
+    images = Table('images', meta, autoload_with=meta.bind)
 
     created_index = Index(CREATED_AT_INDEX, images.c.created_at)
     created_index.create(migrate_engine)

@@ -14,13 +14,14 @@
 
 
 from sqlalchemy import MetaData, Table
+from replay_compat import run  # replay port
 
 
 def upgrade(migrate_engine):
     meta = MetaData()
     meta.bind = migrate_engine
 
-    resource_types_table = Table('metadef_resource_types', meta, autoload=True)
+    resource_types_table = Table('metadef_resource_types', meta, autoload_with=meta.bind)
 
-    resource_types_table.update(values={'name': 'OS::Nova::Server'}).where(
-        resource_types_table.c.name == 'OS::Nova::Instance').execute()
+    run(resource_types_table.update().values({'name': 'OS::Nova::Server'}).where(
+        resource_types_table.c.name == 'OS::Nova::Instance'))

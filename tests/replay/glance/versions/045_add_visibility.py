@@ -12,40 +12,42 @@
 
 from sqlalchemy import Column, Enum, Index, MetaData, Table, select, not_, and_
 from sqlalchemy.engine import reflection
+from replay_compat import run  # replay port
 
 
 def upgrade(migrate_engine):
-    meta = MetaData(bind=migrate_engine)
+    meta = MetaData()
+    meta.bind = migrate_engine
 
-    images = Table('images', meta, autoload=True)
+    images = Table('images', meta, autoload_with=meta.bind)
 
     enum = Enum('private', 'public', 'shared', 'community', metadata=meta,
                 name='image_visibility')
-    enum.create()
+    enum.create(migrate_engine)
 
     images.create_column(Column('visibility', enum, nullable=False,
                                 server_default='shared'))
     visibility_index = Index('visibility_image_idx', images.c.visibility)
     visibility_index.create(migrate_engine)
 
-    images.update(values={'visibility': 'public'}).where(
-        images.c.is_public).execute()
+    run(images.update().values({'visibility': 'public'}).where(
+        images.c.is_public))
 
-    image_members = Table('image_members', meta, autoload=True)
+    image_members = Table('image_members', meta, autoload_with=meta.bind)
 
     # NOTE(dharinic): Mark all the non-public images as 'private' first
-    images.update().values(visibility='private').where(
-        not_(images.c.is_public)).execute()
+    run(images.update().values(visibility='private').where(
+        not_(images.c.is_public)))
     # NOTE(dharinic): Identify 'shared' images from the above
-    images.update().values(visibility='shared').where(and_(
+    run(images.update().values(visibility='shared').where(and_(
         images.c.visibility == 'private', images.c.id.in_(select(
             [image_members.c.image_id]).distinct().where(
-                not_(image_members.c.deleted))))).execute()
+                not_(image_members.c.deleted))))))
 
     insp = reflection.Inspector.from_engine(migrate_engine)
     for index in insp.get_indexes('images'):
         if 'ix_images_is_public' == index['name']:
-            Index('ix_images_is_public', images.c.is_public).drop()
+            Index('ix_images_is_public', images.c.is_public).drop(migrate_engine)
             break
 
     images.c.is_public.drop()

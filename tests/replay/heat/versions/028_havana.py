@@ -176,9 +176,9 @@ def upgrade(migrate_engine):
 
     for index, table in enumerate(tables):
         try:
-            table.create()
+            table.create(migrate_engine)
         except Exception:
             # If an error occurs, drop all tables created so far to return
             # to the previously existing state.
-            meta.drop_all(tables=tables[:index])
+            meta.drop_all(migrate_engine, tables=tables[:index])
             raise

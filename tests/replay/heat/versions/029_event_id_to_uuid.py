@@ -17,8 +17,9 @@ import sqlalchemy
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
 
-    event = sqlalchemy.Table('event', meta, autoload=True)
+    event = sqlalchemy.Table('event', meta, autoload_with=meta.bind)
     event.c.id.alter(type=sqlalchemy.String(36), primary_key=True,
                      default=lambda: str(uuid.uuid4()))

@@ -17,16 +17,17 @@ import sqlalchemy
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
 
-    stack = sqlalchemy.Table('stack', meta, autoload=True)
+    stack = sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
     stack.c.id.alter(type=sqlalchemy.String(36), primary_key=True,
                      default=lambda: str(uuid.uuid4()))
 
-    event = sqlalchemy.Table('event', meta, autoload=True)
+    event = sqlalchemy.Table('event', meta, autoload_with=meta.bind)
     event.c.id.alter(type=sqlalchemy.String(36), primary_key=True,
                      default=lambda: str(uuid.uuid4()))
 
-    resource = sqlalchemy.Table('resource', meta, autoload=True)
+    resource = sqlalchemy.Table('resource', meta, autoload_with=meta.bind)
     resource.c.id.alter(type=sqlalchemy.String(36), primary_key=True,
                         default=lambda: str(uuid.uuid4()))

@@ -30,5 +30,5 @@ def upgrade(migrate_engine):
         mysql_engine='InnoDB',
         mysql_charset='utf8'
     )
-    sqlalchemy.Table('stack', meta, autoload=True)
-    stack_lock.create()
+    sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
+    stack_lock.create(migrate_engine)

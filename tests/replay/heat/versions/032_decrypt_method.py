@@ -19,7 +19,7 @@ def upgrade(migrate_engine):
     meta.bind = migrate_engine
 
     for table in ('user_creds', 'resource_data'):
-        table = sqlalchemy.Table(table, meta, autoload=True)
+        table = sqlalchemy.Table(table, meta, autoload_with=meta.bind)
         method = sqlalchemy.Column('decrypt_method',
                                    sqlalchemy.String(length=64),
                                    default='heat_decrypt')

@@ -37,7 +37,7 @@ def upgrade(migrate_engine):
         mysql_engine='InnoDB',
         mysql_charset='utf8'
     )
-    software_config.create()
+    software_config.create(migrate_engine)
 
     software_deployment = sqlalchemy.Table(
         'software_deployment', meta,
@@ -66,4 +66,4 @@ def upgrade(migrate_engine):
         mysql_engine='InnoDB',
         mysql_charset='utf8'
     )
-    software_deployment.create()
+    software_deployment.create(migrate_engine)

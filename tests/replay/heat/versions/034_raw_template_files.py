@@ -20,6 +20,6 @@ def upgrade(migrate_engine):
     meta = sqlalchemy.MetaData()
     meta.bind = migrate_engine
 
-    raw_template = sqlalchemy.Table('raw_template', meta, autoload=True)
+    raw_template = sqlalchemy.Table('raw_template', meta, autoload_with=meta.bind)
     files = sqlalchemy.Column('files', types.Json, default={})
     files.create(raw_template)

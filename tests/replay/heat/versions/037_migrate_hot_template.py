@@ -17,16 +17,19 @@ import sqlalchemy
 from sqlalchemy.orm import sessionmaker
 
 from heat.engine.hot import parameters
+from replay_compat import run  # replay port
 
 
 def upgrade(migrate_engine):
     Session = sessionmaker(bind=migrate_engine)
     session = Session()
 
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
 
-    templ_table = sqlalchemy.Table('raw_template', meta, autoload=True)
-    raw_templates = templ_table.select().execute()
+    meta.bind = migrate_engine
+
+    templ_table = sqlalchemy.Table('raw_template', meta, autoload_with=meta.bind)
+    raw_templates = run(templ_table.select())
 
     for raw_template in raw_templates:
         template = jsonutils.loads(raw_template.template)
@@ -38,10 +41,9 @@ def upgrade(migrate_engine):
 
                 def _commit_schema(parameter, schema):
                     template['parameters'][parameter] = schema
-                    (templ_table.update().
+                    (run(templ_table.update().
                         where(templ_table.c.id == raw_template.id).
-                        values(template=jsonutils.dumps(template)).
-                        execute())
+                        values(template=jsonutils.dumps(template))))
                     session.commit()
 
                 if 'Type' in schema:

@@ -17,7 +17,8 @@ from heat.db.sqlalchemy import types
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
-    software_config = sqlalchemy.Table('software_config', meta, autoload=True)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
+    software_config = sqlalchemy.Table('software_config', meta, autoload_with=meta.bind)
     software_config.c.config.alter(type=types.Json)
     software_config.c.io.drop()

@@ -18,5 +18,5 @@ def upgrade(migrate_engine):
     meta = sqlalchemy.MetaData()
     meta.bind = migrate_engine
 
-    stack = sqlalchemy.Table('stack', meta, autoload=True)
+    stack = sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
     stack.c.user_creds_id.alter(nullable=True)

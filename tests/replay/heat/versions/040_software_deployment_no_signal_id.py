@@ -15,7 +15,8 @@ import sqlalchemy
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
     software_deployment = sqlalchemy.Table(
-        'software_deployment', meta, autoload=True)
+        'software_deployment', meta, autoload_with=meta.bind)
     software_deployment.c.signal_id.drop()

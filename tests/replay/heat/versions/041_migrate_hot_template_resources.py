@@ -14,16 +14,19 @@ from oslo_serialization import jsonutils
 import six
 import sqlalchemy
 from sqlalchemy.orm import sessionmaker
+from replay_compat import run  # replay port
 
 
 def upgrade(migrate_engine):
     Session = sessionmaker(bind=migrate_engine)
     session = Session()
 
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
 
-    templ_table = sqlalchemy.Table('raw_template', meta, autoload=True)
-    raw_templates = templ_table.select().execute()
+    meta.bind = migrate_engine
+
+    templ_table = sqlalchemy.Table('raw_template', meta, autoload_with=meta.bind)
+    raw_templates = run(templ_table.select())
 
     CFN_TO_HOT_RESOURCE_ATTRS = {'Type': 'type',
                                  'Properties': 'properties',
@@ -62,9 +65,8 @@ def upgrade(migrate_engine):
                 changed = True
 
             if changed:
-                (templ_table.update().
+                (run(templ_table.update().
                     where(templ_table.c.id == raw_template.id).
-                    values(template=jsonutils.dumps(template)).
-                    execute())
+                    values(template=jsonutils.dumps(template))))
                 session.commit()
     session.close()

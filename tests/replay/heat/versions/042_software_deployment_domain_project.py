@@ -15,9 +15,10 @@ import sqlalchemy
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
 
-    stack = sqlalchemy.Table('software_deployment', meta, autoload=True)
+    stack = sqlalchemy.Table('software_deployment', meta, autoload_with=meta.bind)
     # Align with 64 character length used in keystone project table
     stack_user_project_id = sqlalchemy.Column('stack_user_project_id',
                                               sqlalchemy.String(length=64))

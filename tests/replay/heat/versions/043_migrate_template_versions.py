@@ -15,16 +15,19 @@ import time
 from oslo_serialization import jsonutils
 import sqlalchemy
 from sqlalchemy.orm import sessionmaker
+from replay_compat import run  # replay port
 
 
 def upgrade(migrate_engine):
     Session = sessionmaker(bind=migrate_engine)
     session = Session()
 
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
 
-    templ_table = sqlalchemy.Table('raw_template', meta, autoload=True)
-    raw_templates = templ_table.select().execute()
+    meta.bind = migrate_engine
+
+    templ_table = sqlalchemy.Table('raw_template', meta, autoload_with=meta.bind)
+    raw_templates = run(templ_table.select())
 
     # NOTE (sdake) 2014-04-24 is the date of the Icehouse release.  It is
     # possible that folks could continue to make errors in their templates
@@ -49,9 +52,8 @@ def upgrade(migrate_engine):
 
                 if dt is None or dt < patch_date:
                     template[key] = date
-                    (templ_table.update().
+                    (run(templ_table.update().
                         where(templ_table.c.id == raw_template.id).
-                        values(template=jsonutils.dumps(template)).
-                        execute())
+                        values(template=jsonutils.dumps(template))))
                     session.commit()
     session.close()

@@ -41,5 +41,5 @@ def upgrade(migrate_engine):
         mysql_engine='InnoDB',
         mysql_charset='utf8'
     )
-    sqlalchemy.Table('stack', meta, autoload=True)
-    snapshot.create()
+    sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
+    snapshot.create(migrate_engine)

@@ -12,24 +12,26 @@
 #    under the License.
 
 import sqlalchemy
+from replay_compat import execute  # replay port
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
 
-    stack = sqlalchemy.Table('stack', meta, autoload=True)
+    stack = sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
     backup = sqlalchemy.Column('backup', sqlalchemy.Boolean(), default=False)
     backup.create(stack)
 
     # Set backup flag for backup stacks, which are the only ones named "foo*"
     not_deleted = None
-    stmt = sqlalchemy.select([stack.c.id,
-                              stack.c.name]
+    stmt = sqlalchemy.select(stack.c.id,
+                              stack.c.name
                              ).where(stack.c.deleted_at == not_deleted)
-    stacks = migrate_engine.execute(stmt)
+    stacks = execute(migrate_engine, stmt)
     for s in stacks:
         if s.name.endswith('*'):
             values = {'backup': True}
             update = stack.update().where(
                 stack.c.id == s.id).values(values)
-            migrate_engine.execute(update)
+            execute(migrate_engine, update)

@@ -20,6 +20,6 @@ def upgrade(migrate_engine):
     meta = sqlalchemy.MetaData()
     meta.bind = migrate_engine
 
-    resources = sqlalchemy.Table('resource', meta, autoload=True)
+    resources = sqlalchemy.Table('resource', meta, autoload_with=meta.bind)
     properties_data = sqlalchemy.Column('properties_data', heat_db_types.Json)
     properties_data.create(resources)

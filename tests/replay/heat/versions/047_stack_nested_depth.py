@@ -12,19 +12,21 @@
 #    under the License.
 
 import sqlalchemy
+from replay_compat import execute  # replay port
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
 
-    stack = sqlalchemy.Table('stack', meta, autoload=True)
+    stack = sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
     nested_depth = sqlalchemy.Column(
         'nested_depth', sqlalchemy.Integer(), default=0)
     nested_depth.create(stack)
 
     def get_stacks(owner_id):
         stmt = stack.select().where(stack.c.owner_id == owner_id)
-        return migrate_engine.execute(stmt)
+        return execute(migrate_engine, stmt)
 
     def set_nested_depth(st, nested_depth):
         if st.backup:
@@ -32,7 +34,7 @@ def upgrade(migrate_engine):
         values = {'nested_depth': nested_depth}
         update = stack.update().where(
             stack.c.id == st.id).values(values)
-        migrate_engine.execute(update)
+        execute(migrate_engine, update)
 
         # Recurse down the tree
         child_stacks = get_stacks(owner_id=st.id)

@@ -15,9 +15,10 @@ import sqlalchemy
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
 
-    user_creds = sqlalchemy.Table('user_creds', meta, autoload=True)
+    user_creds = sqlalchemy.Table('user_creds', meta, autoload_with=meta.bind)
 
     region_name = sqlalchemy.Column('region_name',
                                     sqlalchemy.String(length=255))

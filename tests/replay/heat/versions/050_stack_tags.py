@@ -17,8 +17,9 @@ from heat.db.sqlalchemy import types as heat_db_types
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
 
-    stack = sqlalchemy.Table('stack', meta, autoload=True)
+    stack = sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
     tags = sqlalchemy.Column('tags', heat_db_types.Json)
     tags.create(stack)

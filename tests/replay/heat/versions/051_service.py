@@ -39,4 +39,4 @@ def upgrade(migrate_engine):
         mysql_engine='InnoDB',
         mysql_charset='utf8'
     )
-    service.create()
+    service.create(migrate_engine)

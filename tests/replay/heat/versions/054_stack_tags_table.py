@@ -15,9 +15,10 @@ import sqlalchemy
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
 
-    stack = sqlalchemy.Table('stack', meta, autoload=True)
+    stack = sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
     stack.c.tags.drop()
 
     stack_tag = sqlalchemy.Table(
@@ -36,4 +37,4 @@ def upgrade(migrate_engine):
         mysql_engine='InnoDB',
         mysql_charset='utf8'
     )
-    stack_tag.create()
+    stack_tag.create(migrate_engine)

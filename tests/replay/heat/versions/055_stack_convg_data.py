@@ -17,6 +17,7 @@ from heat.db.sqlalchemy import types as heat_db_types
 from heat.db.sqlalchemy import utils as migrate_utils
 
 from migrate import ForeignKeyConstraint
+from replay_compat import execute, run  # replay port
 
 
 def upgrade(migrate_engine):
@@ -24,9 +25,11 @@ def upgrade(migrate_engine):
         _upgrade_sqlite(migrate_engine)
         return
 
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
 
-    stack = sqlalchemy.Table('stack', meta, autoload=True)
+    meta.bind = migrate_engine
+
+    stack = sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
 
     prev_raw_template_id = sqlalchemy.Column('prev_raw_template_id',
                                              sqlalchemy.Integer)
@@ -37,7 +40,7 @@ def upgrade(migrate_engine):
     current_traversal.create(stack)
     current_deps.create(stack)
 
-    raw_template = sqlalchemy.Table('raw_template', meta, autoload=True)
+    raw_template = sqlalchemy.Table('raw_template', meta, autoload_with=meta.bind)
     fkey = ForeignKeyConstraint(columns=[stack.c.prev_raw_template_id],
                                 refcolumns=[raw_template.c.id],
                                 name='prev_raw_template_ref')
@@ -45,8 +48,9 @@ def upgrade(migrate_engine):
 
 
 def _upgrade_sqlite(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
-    stack = sqlalchemy.Table('stack', meta, autoload=True)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
+    stack = sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
     table_name = stack.name
 
     newcols = [
@@ -61,18 +65,17 @@ def _upgrade_sqlite(migrate_engine):
                                           meta, newcols=newcols)
 
     # migrate stacks into new table
-    stacks = list(stack.select().order_by(
-        sqlalchemy.sql.expression.asc(stack.c.created_at))
-        .execute())
+    stacks = list(run(stack.select().order_by(
+        sqlalchemy.sql.expression.asc(stack.c.created_at))))
     colnames = [c.name for c in stack.columns]
     for s in stacks:
         values = dict(zip(colnames,
                           map(lambda colname: getattr(s, colname),
                               colnames)))
-        migrate_engine.execute(new_stack.insert(values))
+        execute(migrate_engine, new_stack.insert(values))
 
     # Drop old tables and rename new ones
-    stack.drop()
+    stack.drop(migrate_engine)
     new_stack.rename('stack')
 
     # add the indexes back

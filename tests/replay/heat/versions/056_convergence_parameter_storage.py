@@ -16,6 +16,7 @@ import sqlalchemy
 
 from heat.db.sqlalchemy import types as heat_db_types
 from heat.db.sqlalchemy import utils as migrate_utils
+from replay_compat import execute, run  # replay port
 
 
 def upgrade(migrate_engine):
@@ -26,7 +27,7 @@ def upgrade(migrate_engine):
     meta = sqlalchemy.MetaData()
     meta.bind = migrate_engine
 
-    tmpl_table = sqlalchemy.Table('raw_template', meta, autoload=True)
+    tmpl_table = sqlalchemy.Table('raw_template', meta, autoload_with=meta.bind)
     environment = sqlalchemy.Column('environment', heat_db_types.Json)
     environment.create(tmpl_table)
     predecessor = sqlalchemy.Column('predecessor', sqlalchemy.Integer)
@@ -38,12 +39,12 @@ def upgrade(migrate_engine):
         name='predecessor_fkey_ref')
     fkey.create()
 
-    stack_table = sqlalchemy.Table('stack', meta, autoload=True)
+    stack_table = sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
     update_query = tmpl_table.update().values(
-        environment=sqlalchemy.select([stack_table.c.parameters]).
+        environment=sqlalchemy.select(stack_table.c.parameters).
         where(sqlalchemy.and_(stack_table.c.raw_template_id == tmpl_table.c.id,
                               stack_table.c.deleted_at.is_(None))).as_scalar())
-    migrate_engine.execute(update_query)
+    execute(migrate_engine, update_query)
 
     stack_table.c.parameters.drop()
 
@@ -52,7 +53,7 @@ def upgrade_sqlite(migrate_engine):
     meta = sqlalchemy.MetaData()
     meta.bind = migrate_engine
 
-    tmpl_table = sqlalchemy.Table('raw_template', meta, autoload=True)
+    tmpl_table = sqlalchemy.Table('raw_template', meta, autoload_with=meta.bind)
     newcols = [
         sqlalchemy.Column('environment', heat_db_types.Json),
         sqlalchemy.Column('predecessor', sqlalchemy.Integer,
@@ -61,18 +62,16 @@ def upgrade_sqlite(migrate_engine):
                                              tmpl_table,
                                              meta, newcols=newcols)
 
-    stack_table = sqlalchemy.Table('stack', meta, autoload=True)
+    stack_table = sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
     ignorecols = [stack_table.c.parameters.name]
     new_stack = migrate_utils.clone_table('new_stack', stack_table,
                                           meta, ignorecols=ignorecols)
 
     # migrate parameters to environment
-    templates = list(tmpl_table.select().order_by(
-        sqlalchemy.sql.expression.asc(tmpl_table.c.created_at))
-        .execute())
-    stacks = list(stack_table.select().order_by(
-        sqlalchemy.sql.expression.asc(stack_table.c.created_at))
-        .execute())
+    templates = list(run(tmpl_table.select().order_by(
+        sqlalchemy.sql.expression.asc(tmpl_table.c.created_at))))
+    stacks = list(run(stack_table.select().order_by(
+        sqlalchemy.sql.expression.asc(stack_table.c.created_at))))
 
     stack_parameters = {}
     for s in stacks:
@@ -86,7 +85,7 @@ def upgrade_sqlite(migrate_engine):
         params, del_at = stack_parameters.get(values['id'], (None, None))
         if params is not None and del_at is None:
             values['environment'] = params
-        migrate_engine.execute(new_template.insert(values))
+        execute(migrate_engine, new_template.insert(values))
 
     # migrate stacks to new table
     migrate_utils.migrate_data(migrate_engine,
@@ -95,7 +94,7 @@ def upgrade_sqlite(migrate_engine):
                                skip_columns=['parameters'])
 
     # Drop old tables and rename new ones
-    tmpl_table.drop()
+    tmpl_table.drop(migrate_engine)
 
     # add the indexes back to new table
     _add_indexes(migrate_engine, new_stack)

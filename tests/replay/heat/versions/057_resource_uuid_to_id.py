@@ -19,6 +19,7 @@ import migrate.changeset.constraint as constraint
 from oslo_utils import timeutils
 import sqlalchemy
 from sqlalchemy.schema import DropConstraint, ForeignKeyConstraint
+from replay_compat import execute, run  # replay port
 
 # "the upgrade plan" (might be wrong)
 # 1. resource_data:
@@ -32,9 +33,10 @@ from sqlalchemy.schema import DropConstraint, ForeignKeyConstraint
 
 
 def upgrade_resource_data_pre(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
-    rd_table = sqlalchemy.Table('resource_data', meta, autoload=True)
-    res_table = sqlalchemy.Table('resource', meta, autoload=True)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
+    rd_table = sqlalchemy.Table('resource_data', meta, autoload_with=meta.bind)
+    res_table = sqlalchemy.Table('resource', meta, autoload_with=meta.bind)
 
     # remove foreignkey on resource_id
     inspector = sqlalchemy.inspect(migrate_engine)
@@ -42,7 +44,7 @@ def upgrade_resource_data_pre(migrate_engine):
     if fkc_query:
         fkc = ForeignKeyConstraint([rd_table.c.resource_id], [res_table.c.id],
                                    fkc_query[0]['name'])
-        migrate_engine.execute(DropConstraint(fkc))
+        execute(migrate_engine, DropConstraint(fkc))
     # migrate.ForeignKeyConstraint(columns=[rd_table.c.resource_id],
     #                              refcolumns=[res_table.c.id]).drop()
     # rename resource_id -> tmp_res_uuid
@@ -60,8 +62,9 @@ def upgrade_resource_data_pre(migrate_engine):
 
 
 def upgrade_sqlite_resource_data_pre(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
-    sqlalchemy.Table('resource', meta, autoload=True)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
+    sqlalchemy.Table('resource', meta, autoload_with=meta.bind)
     rd_table = sqlalchemy.Table(
         'new_resource_data', meta,
         sqlalchemy.Column('id',
@@ -78,12 +81,11 @@ def upgrade_sqlite_resource_data_pre(migrate_engine):
                           nullable=False),
         sqlalchemy.Column('tmp_res_uuid', sqlalchemy.String(36),
                           nullable=False))
-    rd_table.create()
+    rd_table.create(migrate_engine)
 
-    prev_rd_table = sqlalchemy.Table('resource_data', meta, autoload=True)
-    rd_list = list(prev_rd_table.select().order_by(
-        sqlalchemy.sql.expression.asc(prev_rd_table.c.created_at))
-        .execute())
+    prev_rd_table = sqlalchemy.Table('resource_data', meta, autoload_with=meta.bind)
+    rd_list = list(run(prev_rd_table.select().order_by(
+        sqlalchemy.sql.expression.asc(prev_rd_table.c.created_at))))
     for rd in rd_list:
         values = {'key': rd.key,
                   'value': rd.value,
@@ -91,16 +93,17 @@ def upgrade_sqlite_resource_data_pre(migrate_engine):
                   'decrypt_method': rd.decrypt_method,
                   'resource_id': 0,
                   'tmp_res_uuid': rd.resource_id}
-        migrate_engine.execute(rd_table.insert(values))
+        execute(migrate_engine, rd_table.insert(values))
 
-    prev_rd_table.drop()
+    prev_rd_table.drop(migrate_engine)
     rd_table.rename('resource_data')
 
 
 def upgrade_resource(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
 
-    res_table = sqlalchemy.Table('resource', meta, autoload=True)
+    res_table = sqlalchemy.Table('resource', meta, autoload_with=meta.bind)
     res_uuid_column_kwargs = {}
     if migrate_engine.name == 'ibm_db_sa':
         # NOTE(mriedem): DB2 10.5 doesn't support unique constraints over
@@ -113,8 +116,7 @@ def upgrade_resource(migrate_engine):
     res_table.create_column(res_uuid)
     if migrate_engine.name == 'postgresql':
         sequence = sqlalchemy.Sequence('res')
-        sqlalchemy.schema.CreateSequence(sequence,
-                                         bind=migrate_engine).execute()
+        execute(migrate_engine, sqlalchemy.schema.CreateSequence(sequence))
         res_id = sqlalchemy.Column('tmp_id', sqlalchemy.Integer,
                                    server_default=sqlalchemy.text(
                                        "nextval('res')"))
@@ -130,14 +132,14 @@ def upgrade_resource(migrate_engine):
 
     fake_autoincrement = itertools.count(1)
 
-    res_list = res_table.select().order_by(
+    res_list = run(res_table.select().order_by(
         sqlalchemy.sql.expression.asc(
-            res_table.c.created_at)).execute().fetchall()
+            res_table.c.created_at))).fetchall()
     for res in res_list:
         values = {'tmp_id': next(fake_autoincrement), 'uuid': res.id}
         update = res_table.update().where(
             res_table.c.id == res.id).values(values)
-        migrate_engine.execute(update)
+        execute(migrate_engine, update)
     constraint_kwargs = {'table': res_table}
     if migrate_engine.name == 'ibm_db_sa':
         # NOTE(mriedem): DB2 gives a random name to the unique constraint
@@ -162,32 +164,33 @@ def upgrade_resource(migrate_engine):
         # so should work around it.
         sql = ("ALTER TABLE RESOURCE ALTER COLUMN ID SET GENERATED BY "
                "DEFAULT AS IDENTITY (START WITH 1, INCREMENT BY 1)")
-        migrate_engine.execute(sql)
+        execute(migrate_engine, sql)
     else:
         res_table.c.tmp_id.alter(sqlalchemy.Integer, autoincrement=True)
 
 
 def upgrade_resource_data_post(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
 
-    res_table = sqlalchemy.Table('resource', meta, autoload=True)
-    rd_table = sqlalchemy.Table('resource_data', meta, autoload=True)
+    res_table = sqlalchemy.Table('resource', meta, autoload_with=meta.bind)
+    rd_table = sqlalchemy.Table('resource_data', meta, autoload_with=meta.bind)
 
     # set: resource_data.resource_id = resource.id
-    res_list = res_table.select().order_by(
+    res_list = run(res_table.select().order_by(
         sqlalchemy.sql.expression.asc(
-            res_table.c.created_at)).execute().fetchall()
+            res_table.c.created_at))).fetchall()
     for res in res_list:
         values = {'resource_id': res.id}
         update = rd_table.update().where(
             rd_table.c.tmp_res_uuid == res.uuid).values(values)
-        migrate_engine.execute(update)
+        execute(migrate_engine, update)
 
     # set foreignkey on resource_id
     if migrate_engine.name == 'mysql':
         inspector = sqlalchemy.inspect(migrate_engine)
         name = inspector.get_indexes('resource_data')[0]['name']
-        sqlalchemy.Index(name, rd_table.c.resource_id).drop()
+        sqlalchemy.Index(name, rd_table.c.resource_id).drop(migrate_engine)
 
     cons = migrate.ForeignKeyConstraint(columns=[rd_table.c.resource_id],
                                         refcolumns=[res_table.c.id])
@@ -209,14 +212,15 @@ def upgrade(migrate_engine):
 
 
 def upgrade_sqlite_resource(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
 
     # (pafuent) Here it isn't recommended to import the table from the models,
     # because in future migrations the model could change and this migration
     # could fail.
     # I know it is ugly but it's the only way that I found to 'freeze'
     # the model state for this migration.
-    stack_table = sqlalchemy.Table('stack', meta, autoload=True)
+    stack_table = sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
     res_table = sqlalchemy.Table(
         'new_resource', meta,
         sqlalchemy.Column('id', sqlalchemy.Integer, primary_key=True),
@@ -237,12 +241,11 @@ def upgrade_sqlite_resource(migrate_engine):
                           default=timeutils.utcnow),
         sqlalchemy.Column('updated_at', sqlalchemy.DateTime,
                           onupdate=timeutils.utcnow))
-    res_table.create()
+    res_table.create(migrate_engine)
 
-    prev_res_table = sqlalchemy.Table('resource', meta, autoload=True)
-    res_list = list(prev_res_table.select().order_by(
-        sqlalchemy.sql.expression.asc(prev_res_table.c.created_at))
-        .execute())
+    prev_res_table = sqlalchemy.Table('resource', meta, autoload_with=meta.bind)
+    res_list = list(run(prev_res_table.select().order_by(
+        sqlalchemy.sql.expression.asc(prev_res_table.c.created_at))))
     for res in res_list:
         values = {
             'stack_id': res.stack_id,
@@ -256,7 +259,7 @@ def upgrade_sqlite_resource(migrate_engine):
             'properties_data': res.properties_data,
             'created_at': res.created_at,
             'updated_at': res.updated_at}
-        migrate_engine.execute(res_table.insert(values))
+        execute(migrate_engine, res_table.insert(values))
 
-    prev_res_table.drop()
+    prev_res_table.drop(migrate_engine)
     res_table.rename('resource')

@@ -15,8 +15,9 @@ import sqlalchemy
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
-    resource = sqlalchemy.Table('resource', meta, autoload=True)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
+    resource = sqlalchemy.Table('resource', meta, autoload_with=meta.bind)
     engine_id = sqlalchemy.Column('engine_id', sqlalchemy.String(length=36))
     atomic_key = sqlalchemy.Column('atomic_key', sqlalchemy.Integer)
     engine_id.create(resource)

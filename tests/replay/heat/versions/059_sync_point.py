@@ -20,7 +20,7 @@ def upgrade(migrate_engine):
     meta = sqlalchemy.MetaData()
     meta.bind = migrate_engine
 
-    sqlalchemy.Table('stack', meta, autoload=True)
+    sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
 
     sync_point = sqlalchemy.Table(
         'sync_point', meta,
@@ -44,4 +44,4 @@ def upgrade(migrate_engine):
         mysql_engine='InnoDB',
         mysql_charset='utf8'
     )
-    sync_point.create()
+    sync_point.create(migrate_engine)

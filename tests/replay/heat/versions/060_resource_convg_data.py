@@ -18,10 +18,11 @@ from heat.db.sqlalchemy import types
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
 
-    resource = sqlalchemy.Table('resource', meta, autoload=True)
-    raw_template = sqlalchemy.Table('raw_template', meta, autoload=True)
+    resource = sqlalchemy.Table('resource', meta, autoload_with=meta.bind)
+    raw_template = sqlalchemy.Table('raw_template', meta, autoload_with=meta.bind)
 
     needed_by = sqlalchemy.Column('needed_by', types.List)
     requires = sqlalchemy.Column('requires', types.List)

@@ -12,6 +12,7 @@
 #    under the License.
 
 import sqlalchemy
+from replay_compat import execute, run  # replay port
 
 
 def upgrade(migrate_engine):
@@ -19,17 +20,17 @@ def upgrade(migrate_engine):
     meta.bind = migrate_engine
 
     for tab_name in ['stack', 'resource', 'software_deployment']:
-        table = sqlalchemy.Table(tab_name, meta, autoload=True)
+        table = sqlalchemy.Table(tab_name, meta, autoload_with=meta.bind)
         if migrate_engine.name == 'ibm_db_sa':
             status_reason = sqlalchemy.Column('new_status_reason',
                                               sqlalchemy.Text)
             table.create_column(status_reason)
-            qry = table.select().execute().fetchall()
+            qry = run(table.select()).fetchall()
             for item in qry:
                 values = {'new_status_reason': item.status_reason}
                 update = table.update().where(
                     table.c.id == item.id).values(values)
-                migrate_engine.execute(update)
+                execute(migrate_engine, update)
             table.c.status_reason.drop()
             table.c.new_status_reason.alter(name='status_reason')
         else:

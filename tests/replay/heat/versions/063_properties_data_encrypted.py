@@ -18,7 +18,7 @@ def upgrade(migrate_engine):
     meta = sqlalchemy.MetaData()
     meta.bind = migrate_engine
 
-    resource = sqlalchemy.Table('resource', meta, autoload=True)
+    resource = sqlalchemy.Table('resource', meta, autoload_with=meta.bind)
     properties_data_encrypted = sqlalchemy.Column('properties_data_encrypted',
                                                   sqlalchemy.Boolean,
                                                   default=False)

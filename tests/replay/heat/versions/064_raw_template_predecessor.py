@@ -25,7 +25,7 @@ def upgrade(migrate_engine):
     meta = sqlalchemy.MetaData()
     meta.bind = migrate_engine
 
-    tmpl_table = sqlalchemy.Table('raw_template', meta, autoload=True)
+    tmpl_table = sqlalchemy.Table('raw_template', meta, autoload_with=meta.bind)
 
     # drop constraint
     fkey = migrate.ForeignKeyConstraint(
@@ -40,7 +40,7 @@ def upgrade_sqlite(migrate_engine):
     meta = sqlalchemy.MetaData()
     meta.bind = migrate_engine
 
-    tmpl_table = sqlalchemy.Table('raw_template', meta, autoload=True)
+    tmpl_table = sqlalchemy.Table('raw_template', meta, autoload_with=meta.bind)
     ignorecols = [tmpl_table.c.predecessor.name]
     new_template = migrate_utils.clone_table('new_raw_template',
                                              tmpl_table,

@@ -12,13 +12,15 @@
 #    under the License.
 
 import sqlalchemy
+from replay_compat import execute  # replay port
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
 
-    res_table = sqlalchemy.Table('resource', meta, autoload=True)
-    stack_table = sqlalchemy.Table('stack', meta, autoload=True)
+    res_table = sqlalchemy.Table('resource', meta, autoload_with=meta.bind)
+    stack_table = sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
     root_stack_id = sqlalchemy.Column('root_stack_id',
                                       sqlalchemy.String(36))
 
@@ -29,8 +31,8 @@ def upgrade(migrate_engine):
     root_stack_idx.create(migrate_engine)
 
     # build stack->owner relationship for all stacks
-    stmt = sqlalchemy.select([stack_table.c.id, stack_table.c.owner_id])
-    stacks = migrate_engine.execute(stmt)
+    stmt = sqlalchemy.select(stack_table.c.id, stack_table.c.owner_id)
+    stacks = execute(migrate_engine, stmt)
     parent_stacks = dict([(s.id, s.owner_id) for s in stacks])
 
     def root_for_stack(stack_id):
@@ -45,4 +47,4 @@ def upgrade(migrate_engine):
         values = {'root_stack_id': root_id}
         update = res_table.update().where(
             res_table.c.stack_id == stack_id).values(values)
-        migrate_engine.execute(update)
+        execute(migrate_engine, update)

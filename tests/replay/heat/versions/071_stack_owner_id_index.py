@@ -15,8 +15,9 @@ import sqlalchemy
 
 
 def upgrade(migrate_engine):
-    meta = sqlalchemy.MetaData(bind=migrate_engine)
-    stack = sqlalchemy.Table('stack', meta, autoload=True)
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
+    stack = sqlalchemy.Table('stack', meta, autoload_with=meta.bind)
     name_index = sqlalchemy.Index('ix_stack_owner_id', stack.c.owner_id,
                                   mysql_length=36)
     name_index.create(migrate_engine)

@@ -18,6 +18,7 @@ import sqlalchemy as sql
 from keystone.assignment.backends import sql as assignment_sql
 from keystone.common import sql as ks_sql
 from keystone.identity.mapping_backends import mapping as mapping_backend
+from replay_compat import execute  # replay port
 
 
 LOG = log.getLogger(__name__)
@@ -29,11 +30,11 @@ def upgrade(migrate_engine):
 
     if migrate_engine.name == 'mysql':
         # In Folsom we explicitly converted migrate_version to UTF8.
-        migrate_engine.execute(
+        execute(migrate_engine, 
             'ALTER TABLE migrate_version CONVERT TO CHARACTER SET utf8'
         )
         # Set default DB charset to UTF8.
-        migrate_engine.execute(
+        execute(migrate_engine, 
             'ALTER DATABASE %s DEFAULT CHARACTER SET utf8'
             % migrate_engine.url.database
         )
@@ -311,7 +312,7 @@ def upgrade(migrate_engine):
 
     for table in tables:
         try:
-            table.create()
+            table.create(migrate_engine)
         except Exception:
             LOG.exception('Exception while creating table: %r', table)
             raise
@@ -348,19 +349,19 @@ def upgrade(migrate_engine):
     ).create()
 
     # Indexes
-    sql.Index('ix_token_expires', token.c.expires).create()
+    sql.Index('ix_token_expires', token.c.expires).create(migrate_engine)
     sql.Index(
         'ix_token_expires_valid',
         token.c.expires,
         token.c.valid,
-    ).create()
-    sql.Index('ix_actor_id', assignment.c.actor_id).create()
-    sql.Index('ix_token_user_id', token.c.user_id).create()
-    sql.Index('ix_token_trust_id', token.c.trust_id).create()
+    ).create(migrate_engine)
+    sql.Index('ix_actor_id', assignment.c.actor_id).create(migrate_engine)
+    sql.Index('ix_token_user_id', token.c.user_id).create(migrate_engine)
+    sql.Index('ix_token_trust_id', token.c.trust_id).create(migrate_engine)
     # NOTE(stevemar): The two indexes below were named 'service_id' and
     # 'group_id' in 050_fk_consistent_indexes.py, and need to be preserved
-    sql.Index('service_id', endpoint.c.service_id).create()
-    sql.Index('group_id', user_group_membership.c.group_id).create()
+    sql.Index('service_id', endpoint.c.service_id).create(migrate_engine)
+    sql.Index('group_id', user_group_membership.c.group_id).create(migrate_engine)
 
     fkeys = [
         {

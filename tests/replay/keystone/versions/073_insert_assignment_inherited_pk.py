@@ -33,7 +33,7 @@ def upgrade(migrate_engine):
 
     # Retrieve the existing assignment table
     assignment_table = sql.Table(ASSIGNMENT_TABLE_NAME, metadata,
-                                 autoload=True)
+                                 autoload_with=metadata.bind)
 
     if migrate_engine.name == 'sqlite':
         ACTOR_ID_INDEX_NAME = 'ix_actor_id'
@@ -64,9 +64,9 @@ def upgrade(migrate_engine):
         new_assignment_table.create(migrate_engine, checkfirst=True)
 
         # Change the index from the existing assignment table to the new one
-        sql.Index(ACTOR_ID_INDEX_NAME, assignment_table.c.actor_id).drop()
+        sql.Index(ACTOR_ID_INDEX_NAME, assignment_table.c.actor_id).drop(migrate_engine)
         sql.Index(ACTOR_ID_INDEX_NAME,
-                  new_assignment_table.c.actor_id).create()
+                  new_assignment_table.c.actor_id).create(migrate_engine)
 
         # Instantiate session
         maker = sessionmaker(bind=migrate_engine)
@@ -80,7 +80,7 @@ def upgrade(migrate_engine):
 
         # Drop the existing assignment table, in favor of the new one
         assignment_table.deregister()
-        assignment_table.drop()
+        assignment_table.drop(migrate_engine)
 
         # Finally, rename the new table to the original assignment table name
         new_assignment_table.rename(ASSIGNMENT_TABLE_NAME)

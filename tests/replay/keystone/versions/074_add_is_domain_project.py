@@ -21,7 +21,7 @@ def upgrade(migrate_engine):
     meta = sql.MetaData()
     meta.bind = migrate_engine
 
-    project_table = sql.Table(_PROJECT_TABLE_NAME, meta, autoload=True)
+    project_table = sql.Table(_PROJECT_TABLE_NAME, meta, autoload_with=meta.bind)
     is_domain = sql.Column(_IS_DOMAIN_COLUMN_NAME, sql.Boolean, nullable=False,
                            server_default='0', default=False)
     project_table.create_column(is_domain)

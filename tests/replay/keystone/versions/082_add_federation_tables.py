@@ -85,7 +85,7 @@ def upgrade(migrate_engine):
         mysql_charset='utf8')
     sp_table.create(migrate_engine, checkfirst=True)
 
-    idp_table = sql.Table('identity_provider', meta, autoload=True)
+    idp_table = sql.Table('identity_provider', meta, autoload_with=meta.bind)
     remote_id_table = sql.Table(
         'idp_remote_ids',
         meta,

@@ -18,8 +18,9 @@ from sqlalchemy import MetaData, Table
 
 
 def upgrade(migrate_engine):
-    meta = MetaData(bind=migrate_engine)
-    trusts = Table('trust', meta, autoload=True)
+    meta = MetaData()
+    meta.bind = migrate_engine
+    trusts = Table('trust', meta, autoload_with=meta.bind)
 
     UniqueConstraint('trustor_user_id', 'trustee_user_id', 'project_id',
                      'impersonation', 'expires_at', table=trusts,

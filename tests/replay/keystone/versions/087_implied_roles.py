@@ -29,8 +29,8 @@ def upgrade(migrate_engine):
             'implied_role_id', sql.String(length=64), primary_key=True),
         mysql_engine='InnoDB',
         mysql_charset='utf8')
-    implied_role.create()
-    role = sql.Table(ROLE_TABLE, meta, autoload=True)
+    implied_role.create(migrate_engine)
+    role = sql.Table(ROLE_TABLE, meta, autoload_with=meta.bind)
     fkeys = [
         {'columns': [implied_role.c.prior_role_id],
          'references': [role.c.id]},

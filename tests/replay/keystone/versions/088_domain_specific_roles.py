@@ -25,7 +25,7 @@ def upgrade(migrate_engine):
     meta = sql.MetaData()
     meta.bind = migrate_engine
 
-    role_table = sql.Table(_ROLE_TABLE_NAME, meta, autoload=True)
+    role_table = sql.Table(_ROLE_TABLE_NAME, meta, autoload_with=meta.bind)
     domain_id = sql.Column(_DOMAIN_ID_COLUMN_NAME, sql.String(64),
                            nullable=False, server_default=_NULL_DOMAIN_ID)
 

@@ -60,8 +60,8 @@ def upgrade(migrate_engine):
     meta.bind = migrate_engine
     session = sql.orm.sessionmaker(bind=migrate_engine)()
 
-    project_table = sql.Table(_PROJECT_TABLE_NAME, meta, autoload=True)
-    domain_table = sql.Table(_DOMAIN_TABLE_NAME, meta, autoload=True)
+    project_table = sql.Table(_PROJECT_TABLE_NAME, meta, autoload_with=meta.bind)
+    domain_table = sql.Table(_DOMAIN_TABLE_NAME, meta, autoload_with=meta.bind)
 
     root_domain = _generate_root_domain()
     new_entry = domain_table.insert().values(**root_domain)

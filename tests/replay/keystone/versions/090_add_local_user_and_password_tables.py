@@ -17,7 +17,7 @@ def upgrade(migrate_engine):
     meta = sql.MetaData()
     meta.bind = migrate_engine
 
-    user = sql.Table('user', meta, autoload=True)
+    user = sql.Table('user', meta, autoload_with=meta.bind)
 
     local_user = sql.Table(
         'local_user',

@@ -13,46 +13,48 @@
 import migrate
 import sqlalchemy as sql
 from sqlalchemy import func
+from replay_compat import run  # replay port
 
 
 def upgrade(migrate_engine):
     meta = sql.MetaData()
     meta.bind = migrate_engine
 
-    user_table = sql.Table('user', meta, autoload=True)
-    local_user_table = sql.Table('local_user', meta, autoload=True)
-    password_table = sql.Table('password', meta, autoload=True)
+    user_table = sql.Table('user', meta, autoload_with=meta.bind)
+    local_user_table = sql.Table('local_user', meta, autoload_with=meta.bind)
+    password_table = sql.Table('password', meta, autoload_with=meta.bind)
 
     # migrate data to local_user table
     local_user_values = []
-    for row in user_table.select().execute():
+    for row in run(user_table.select()):
         # skip the row that already exists in `local_user`, this could
         # happen if run into a partially-migrated table due to the
         # bug #1549705.
         filter_by = local_user_table.c.user_id == row['id']
-        user_count = sql.select([func.count()]).select_from(
-            local_user_table).where(filter_by).execute().fetchone()[0]
+        user_count = run(sql.select(func.count()).select_from(
+            local_user_table).where(filter_by)).fetchone()[0]
         if user_count == 0:
             local_user_values.append({'user_id': row['id'],
                                       'domain_id': row['domain_id'],
                                       'name': row['name']})
     if local_user_values:
-        local_user_table.insert().values(local_user_values).execute()
+        run(local_user_table.insert().values(local_user_values))
 
     # migrate data to password table
     sel = (
-        sql.select([user_table, local_user_table], use_labels=True)
+        sql.select(user_table, local_user_table).set_label_style(
+            sql.LABEL_STYLE_TABLENAME_PLUS_COL)
            .select_from(user_table.join(local_user_table, user_table.c.id ==
                                         local_user_table.c.user_id))
     )
-    user_rows = sel.execute()
+    user_rows = run(sel)
     password_values = []
     for row in user_rows:
         if row['user_password']:
             password_values.append({'local_user_id': row['local_user_id'],
                                     'password': row['user_password']})
     if password_values:
-        password_table.insert().values(password_values).execute()
+        run(password_table.insert().values(password_values))
 
     # NOTE(gnuoy): the `domain_id` unique constraint is not guaranteed to
     # be a fixed name, such as 'ixu_user_name_domain_id`, so we need to

@@ -23,8 +23,8 @@ def upgrade(migrate_engine):
     meta = sql.MetaData()
     meta.bind = migrate_engine
 
-    role = sql.Table(ROLE_TABLE, meta, autoload=True)
-    implied_role = sql.Table(IMPLIED_ROLE_TABLE, meta, autoload=True)
+    role = sql.Table(ROLE_TABLE, meta, autoload_with=meta.bind)
+    implied_role = sql.Table(IMPLIED_ROLE_TABLE, meta, autoload_with=meta.bind)
 
     fkeys = [
         {'columns': [implied_role.c.prior_role_id],

@@ -15,6 +15,7 @@ import json
 import sqlalchemy as sql
 
 from keystone.common.sql import upgrades
+from replay_compat import run  # replay port
 
 
 _PROJECT_TABLE_NAME = 'project'
@@ -82,8 +83,8 @@ def upgrade(migrate_engine):
     meta.bind = migrate_engine
     session = sql.orm.sessionmaker(bind=migrate_engine)()
 
-    project_table = sql.Table(_PROJECT_TABLE_NAME, meta, autoload=True)
-    domain_table = sql.Table(_DOMAIN_TABLE_NAME, meta, autoload=True)
+    project_table = sql.Table(_PROJECT_TABLE_NAME, meta, autoload_with=meta.bind)
+    domain_table = sql.Table(_DOMAIN_TABLE_NAME, meta, autoload_with=meta.bind)
 
     # NOTE(htruta): Remove the parent_id constraint during the migration
     # because for every root project inside this domain, we will set
@@ -96,7 +97,7 @@ def upgrade(migrate_engine):
     # For each domain, create a project acting as a domain. We ignore the
     # "root of all domains" row, since we already have one of these in the
     # project table.
-    domains = list(domain_table.select().execute())
+    domains = list(run(domain_table.select()))
     for domain in domains:
         if domain.id == NULL_DOMAIN_ID:
             continue
@@ -108,7 +109,7 @@ def upgrade(migrate_engine):
     # For each project, that has no parent (i.e. a top level project), update
     # it's parent_id to point at the project acting as its domain. We ignore
     # the "root of all domains" row, since its parent_id must always be None.
-    projects = list(project_table.select().execute())
+    projects = list(run(project_table.select()))
     for project in projects:
         if (project.parent_id is not None or project.is_domain or
                 project.id == NULL_DOMAIN_ID):

@@ -18,9 +18,9 @@ def upgrade(migrate_engine):
     meta = sql.MetaData()
     meta.bind = migrate_engine
 
-    user_table = sql.Table('user', meta, autoload=True)
-    idp_table = sql.Table('identity_provider', meta, autoload=True)
-    protocol_table = sql.Table('federation_protocol', meta, autoload=True)
+    user_table = sql.Table('user', meta, autoload_with=meta.bind)
+    idp_table = sql.Table('identity_provider', meta, autoload_with=meta.bind)
+    protocol_table = sql.Table('federation_protocol', meta, autoload_with=meta.bind)
 
     federated_table = sql.Table(
         'federated_user',

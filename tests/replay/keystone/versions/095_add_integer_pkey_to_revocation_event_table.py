@@ -24,7 +24,7 @@ def upgrade(migrate_engine):
     # (2) migrate data from the old table to the new table,
     # (3) delete the old revocation_event table
     # (4) rename the new revocation_event table
-    revocation_table = sql.Table('revocation_event', meta, autoload=True)
+    revocation_table = sql.Table('revocation_event', meta, autoload_with=meta.bind)
 
     revocation_table_new = sql.Table(
         'revocation_event_new',
@@ -58,5 +58,5 @@ def upgrade(migrate_engine):
                                                'audit_chain_id'],
                                               revocation_table.select())
 
-    revocation_table.drop()
+    revocation_table.drop(migrate_engine)
     revocation_table_new.rename('revocation_event')

@@ -23,7 +23,7 @@ def upgrade(migrate_engine):
     meta = sql.MetaData()
     meta.bind = migrate_engine
 
-    user_table = sql.Table(_USER_TABLE_NAME, meta, autoload=True)
+    user_table = sql.Table(_USER_TABLE_NAME, meta, autoload_with=meta.bind)
 
     # NOTE(gnuoy): the `domain_id` unique constraint is not guaranteed to
     # be a fixed name, such as 'ixu_user_name_domain_id`, so we need to

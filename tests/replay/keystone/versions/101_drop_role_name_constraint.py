@@ -21,7 +21,7 @@ def upgrade(migrate_engine):
     meta = sql.MetaData()
     meta.bind = migrate_engine
 
-    role_table = sql.Table(_ROLE_TABLE_NAME, meta, autoload=True)
+    role_table = sql.Table(_ROLE_TABLE_NAME, meta, autoload_with=meta.bind)
 
     # NOTE(morganfainberg): the `role_name` unique constraint is not
     # guaranteed to be named 'ixu_role_name', so we need to search for the

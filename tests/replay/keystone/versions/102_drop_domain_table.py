@@ -17,5 +17,5 @@ def upgrade(migrate_engine):
     meta = sql.MetaData()
     meta.bind = migrate_engine
 
-    domain_table = sql.Table('domain', meta, autoload=True)
-    domain_table.drop()
+    domain_table = sql.Table('domain', meta, autoload_with=meta.bind)
+    domain_table.drop(migrate_engine)

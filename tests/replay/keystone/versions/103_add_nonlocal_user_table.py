@@ -17,7 +17,7 @@ def upgrade(migrate_engine):
     meta = sql.MetaData()
     meta.bind = migrate_engine
 
-    user_table = sql.Table('user', meta, autoload=True)
+    user_table = sql.Table('user', meta, autoload_with=meta.bind)
 
     nonlocal_user_table = sql.Table(
         'nonlocal_user',

@@ -13,6 +13,7 @@
 import datetime
 
 import sqlalchemy as sql
+from replay_compat import run  # replay port
 
 
 def upgrade(migrate_engine):
@@ -21,10 +22,10 @@ def upgrade(migrate_engine):
 
     created_at = sql.Column('created_at', sql.DateTime(), nullable=True)
     expires_at = sql.Column('expires_at', sql.DateTime(), nullable=True)
-    password_table = sql.Table('password', meta, autoload=True)
+    password_table = sql.Table('password', meta, autoload_with=meta.bind)
     password_table.create_column(created_at)
     password_table.create_column(expires_at)
 
     now = datetime.datetime.utcnow()
     stmt = password_table.update().values(created_at=now)
-    stmt.execute()
+    run(stmt)

@@ -17,5 +17,5 @@ def upgrade(migrate_engine):
     meta = sql.MetaData()
     meta.bind = migrate_engine
 
-    password_table = sql.Table('password', meta, autoload=True)
+    password_table = sql.Table('password', meta, autoload_with=meta.bind)
     password_table.c.password.alter(nullable=True)

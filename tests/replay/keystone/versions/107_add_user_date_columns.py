@@ -13,6 +13,7 @@
 import datetime
 
 import sqlalchemy as sql
+from replay_compat import run  # replay port
 
 
 def upgrade(migrate_engine):
@@ -21,10 +22,10 @@ def upgrade(migrate_engine):
 
     created_at = sql.Column('created_at', sql.DateTime(), nullable=True)
     last_active_at = sql.Column('last_active_at', sql.Date(), nullable=True)
-    user_table = sql.Table('user', meta, autoload=True)
+    user_table = sql.Table('user', meta, autoload_with=meta.bind)
     user_table.create_column(created_at)
     user_table.create_column(last_active_at)
 
     now = datetime.datetime.utcnow()
     stmt = user_table.update().values(created_at=now)
-    stmt.execute()
+    run(stmt)

@@ -21,6 +21,6 @@ def upgrade(migrate_engine):
                                    nullable=True)
     failed_auth_at = sql.Column('failed_auth_at', sql.DateTime(),
                                 nullable=True)
-    local_user_table = sql.Table('local_user', meta, autoload=True)
+    local_user_table = sql.Table('local_user', meta, autoload_with=meta.bind)
     local_user_table.create_column(failed_auth_count)
     local_user_table.create_column(failed_auth_at)

@@ -20,5 +20,5 @@ def upgrade(migrate_engine):
     self_service_column = sql.Column('self_service', sql.Boolean,
                                      nullable=False, server_default='0',
                                      default=False)
-    password_table = sql.Table('password', meta, autoload=True)
+    password_table = sql.Table('password', meta, autoload_with=meta.bind)
     password_table.create_column(self_service_column)

@@ -104,10 +104,10 @@ def from_migration_import(module_name, fromlist):
 def create_tables(tables):
     for table in tables:
         LOG.info(_LI("creating table %(table)s"), {'table': table})
-        table.create()
+        table.create(table.metadata.bind)  # replay helper: no implicit bind in SA 2
 
 
 def drop_tables(tables):
     for table in tables:
         LOG.info(_LI("dropping table %(table)s"), {'table': table})
-        table.drop()
+        table.drop(table.metadata.bind)  # replay helper: no implicit bind in SA 2
