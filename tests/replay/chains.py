@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import sys
 import time
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -40,8 +39,6 @@ class Chain:
     name: str
     #: the package name under which the project's scripts imported sibling versions
     versions_package: str | None = None
-    #: extra rows to seed, per version number reached: {version: callable(engine)}
-    seed: dict[int, Callable[[sa.engine.Engine], None]] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
@@ -61,7 +58,7 @@ class Chain:
         return sorted(found.items())
 
     def sql_script(self, number: int, dialect: str) -> Path | None:
-        for path in self.versions_dir.glob("%03d_%s_upgrade.sql" % (number, dialect)):
+        for path in self.versions_dir.glob(f"{number:03d}_{dialect}_upgrade.sql"):
             return path
         return None
 
@@ -69,9 +66,7 @@ class Chain:
 CHAINS = {
     "glance": Chain("glance", versions_package="glance.db.sqlalchemy.migrate_repo.versions"),
     "heat": Chain("heat", versions_package="heat.db.sqlalchemy.migrate_repo.versions"),
-    "keystone": Chain(
-        "keystone", versions_package="keystone.common.sql.migrate_repo.versions"
-    ),
+    "keystone": Chain("keystone", versions_package="keystone.common.sql.migrate_repo.versions"),
 }
 
 
@@ -109,7 +104,7 @@ def _activate_shims(chain: Chain) -> None:
 
 
 def _load_script(chain: Chain, path: Path) -> types.ModuleType:
-    name = "%s.%s" % (chain.versions_package or "replay_" + chain.name, path.stem)
+    name = "{}.{}".format(chain.versions_package or "replay_" + chain.name, path.stem)
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -141,14 +136,28 @@ class Replay:
     per_version: dict[int, float] = field(default_factory=dict)
 
 
-def replay(chain: Chain, engine: sa.engine.Engine, *, stop_on_error: bool = True) -> Replay:
-    """Run every version of ``chain`` on ``engine``; time each one."""
+def replay(
+    chain: Chain,
+    engine: sa.engine.Engine,
+    *,
+    stop_on_error: bool = True,
+    first: int | None = None,
+    last: int | None = None,
+) -> Replay:
+    """Run the versions of ``chain`` (``first`` to ``last``, default all) on ``engine``."""
     _activate_shims(chain)
     result = Replay(chain.name)
     key = dialect_key(engine)
+    versions = [
+        (n, p)
+        for n, p in chain.versions()
+        if (first is None or n >= first) and (last is None or n <= last)
+    ]
     # The version table, as sqlalchemy-migrate's version_control made it (scripts may touch
     # it: keystone 067 converts its charset on MySQL).
     with engine.begin() as conn:
+        if first is not None:
+            conn.exec_driver_sql("DROP TABLE IF EXISTS migrate_version")
         conn.exec_driver_sql(
             "CREATE TABLE migrate_version (repository_id VARCHAR(250) NOT NULL, "
             "repository_path TEXT, version INTEGER, PRIMARY KEY (repository_id))"
@@ -158,7 +167,7 @@ def replay(chain: Chain, engine: sa.engine.Engine, *, stop_on_error: bool = True
             {"r": chain.name, "p": str(chain.versions_dir), "v": chain.versions()[0][0] - 1},
         )
     start = time.perf_counter()
-    for number, path in chain.versions():
+    for number, path in versions:
         t0 = time.perf_counter()
         try:
             sql = chain.sql_script(number, key)
@@ -166,8 +175,6 @@ def replay(chain: Chain, engine: sa.engine.Engine, *, stop_on_error: bool = True
                 run_sql_script(engine, sql)
             else:
                 _load_script(chain, path).upgrade(engine)
-            if number in chain.seed:
-                chain.seed[number](engine)
             with engine.begin() as conn:
                 conn.execute(
                     sa.text("UPDATE migrate_version SET version = :v WHERE repository_id = :r"),
@@ -175,7 +182,7 @@ def replay(chain: Chain, engine: sa.engine.Engine, *, stop_on_error: bool = True
                 )
         except Exception as exc:
             result.failed_at = number
-            result.error = "%s: %s" % (type(exc).__name__, str(exc).splitlines()[0][:300])
+            result.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
             if stop_on_error:
                 raise
             import traceback
@@ -216,7 +223,7 @@ def _check_clauses(create_sql: str) -> list[list[Any]]:
         if i < 0:
             return out
         pos = i + 5
-        if (i and (upper[i - 1].isalnum() or upper[i - 1] in "_\"`")) or (
+        if (i and (upper[i - 1].isalnum() or upper[i - 1] in '_"`')) or (
             pos < len(upper) and (upper[pos].isalnum() or upper[pos] == "_")
         ):
             continue
@@ -253,7 +260,7 @@ def snapshot(engine: sa.engine.Engine) -> dict[str, Any]:
             cols = [c[0] for c in info["columns"]]
             q = engine.dialect.identifier_preparer.quote
             order = ", ".join(q(c) for c in cols)
-            rows = _rows(conn, "SELECT %s FROM %s" % (order, q(table)))
+            rows = _rows(conn, f"SELECT {order} FROM {q(table)}")
             info["rows"] = sorted(
                 ([_jsonable(v) for v in r] for r in rows), key=lambda r: json.dumps(r)
             )
@@ -269,23 +276,21 @@ def _snapshot_sqlite(conn: Any) -> dict[str, Any]:
     ):
         if tname in IGNORED_TABLES:
             continue
-        q = '"%s"' % tname.replace('"', '""')
-        cols = _rows(conn, "PRAGMA table_info(%s)" % q)
+        q = '"{}"'.format(tname.replace('"', '""'))
+        cols = _rows(conn, f"PRAGMA table_info({q})")
         pk = [c[1] for c in sorted((c for c in cols if c[5]), key=lambda c: c[5])]
         fks: dict[int, list[Any]] = {}
         for fid, _seq, ref, frm, to, on_update, on_delete, _match in _rows(
-            conn, "PRAGMA foreign_key_list(%s)" % q
+            conn, f"PRAGMA foreign_key_list({q})"
         ):
             entry = fks.setdefault(fid, [None, [], ref, [], on_update, on_delete])
             entry[1].append(frm)
             entry[3].append(to)
         uniques, indexes = [], []
-        for _seq, iname, unique, origin, partial in _rows(conn, "PRAGMA index_list(%s)" % q):
+        for _seq, iname, unique, origin, _partial in _rows(conn, f"PRAGMA index_list({q})"):
             icols = [
                 r[2]
-                for r in _rows(
-                    conn, 'PRAGMA index_info("%s")' % iname.replace('"', '""')
-                )
+                for r in _rows(conn, 'PRAGMA index_info("{}")'.format(iname.replace('"', '""')))
             ]
             if origin == "pk":
                 continue
@@ -442,12 +447,24 @@ def _jsonify(obj: Any) -> Any:
 
 
 def golden_path(chain: str, backend: str) -> Path:
-    return GOLDEN_DIR / ("%s.%s.json" % (chain, backend))
+    return GOLDEN_DIR / (f"{chain}.{backend}.json")
 
 
 def load_golden(chain: str, backend: str) -> dict[str, Any]:
     with open(golden_path(chain, backend)) as f:
         return json.load(f)
+
+
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?$")
+
+
+def _comparable(table: dict[str, Any]) -> dict[str, Any]:
+    """Rows with the time of the replay (``now()`` written by a data migration) masked."""
+    rows = [
+        ["<timestamp>" if isinstance(v, str) and _TIMESTAMP.match(v) else v for v in row]
+        for row in table.get("rows", [])
+    ]
+    return dict(table, rows=sorted(rows, key=json.dumps))
 
 
 def differences(golden: dict[str, Any], actual: dict[str, Any]) -> list[str]:
@@ -456,17 +473,18 @@ def differences(golden: dict[str, Any], actual: dict[str, Any]) -> list[str]:
     g, a = golden["tables"], actual["tables"]
     for t in sorted(set(g) | set(a)):
         if t not in a:
-            out.append("table %s: missing" % t)
+            out.append(f"table {t}: missing")
             continue
         if t not in g:
-            out.append("table %s: unexpected" % t)
+            out.append(f"table {t}: unexpected")
             continue
-        for aspect in sorted(set(g[t]) | set(a[t])):
-            gv, av = g[t].get(aspect), a[t].get(aspect)
+        gt, at = _comparable(g[t]), _comparable(a[t])
+        for aspect in sorted(set(gt) | set(at)):
+            gv, av = gt.get(aspect), at.get(aspect)
             if gv != av:
-                out.append("table %s %s: golden %s, replay %s" % (t, aspect, gv, av))
+                out.append(f"table {t} {aspect}: golden {gv}, replay {av}")
     if golden.get("types") != actual.get("types"):
-        out.append("types: golden %s, replay %s" % (golden.get("types"), actual.get("types")))
+        out.append("types: golden {}, replay {}".format(golden.get("types"), actual.get("types")))
     return out
 
 
@@ -479,9 +497,9 @@ def reset_database(engine: sa.engine.Engine) -> None:
             conn.exec_driver_sql("CREATE SCHEMA public")
         elif name in ("mysql", "mariadb"):
             db = conn.exec_driver_sql("SELECT DATABASE()").scalar()
-            conn.exec_driver_sql("DROP DATABASE `%s`" % db)
-            conn.exec_driver_sql("CREATE DATABASE `%s`" % db)
-            conn.exec_driver_sql("USE `%s`" % db)
+            conn.exec_driver_sql(f"DROP DATABASE `{db}`")
+            conn.exec_driver_sql(f"CREATE DATABASE `{db}` CHARACTER SET utf8mb4")
+            conn.exec_driver_sql(f"USE `{db}`")
         else:
             rows = conn.exec_driver_sql(
                 "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
@@ -489,7 +507,7 @@ def reset_database(engine: sa.engine.Engine) -> None:
             conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
             for kind, obj in rows:
                 if kind in ("table", "view"):
-                    conn.exec_driver_sql('DROP %s IF EXISTS "%s"' % (kind.upper(), obj))
+                    conn.exec_driver_sql(f'DROP {kind.upper()} IF EXISTS "{obj}"')
     engine.dispose()
 
 
@@ -501,10 +519,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("chain", choices=sorted(CHAINS))
     parser.add_argument("url")
     parser.add_argument("--json", help="write {snapshot, seconds, ...} to this file")
+    parser.add_argument("--first", type=int, help="start at this version (database kept)")
+    parser.add_argument("--last", type=int, help="stop after this version")
     args = parser.parse_args(argv)
     engine = sa.create_engine(args.url)
-    reset_database(engine)
-    result = replay(CHAINS[args.chain], engine, stop_on_error=False)
+    if args.first is None:
+        reset_database(engine)
+    result = replay(
+        CHAINS[args.chain], engine, stop_on_error=False, first=args.first, last=args.last
+    )
     record = {
         "chain": args.chain,
         "backend": engine.dialect.name,
@@ -520,9 +543,14 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.json, "w") as f:
             json.dump(_jsonify(record), f, indent=1, sort_keys=True)
     print(
-        "%s %s: reached %s, failed at %s %s, %.2fs"
-        % (args.chain, record["backend"], result.reached, result.failed_at, result.error or "",
-           result.seconds)
+        "{} {}: reached {}, failed at {} {}, {:.2f}s".format(
+            args.chain,
+            record["backend"],
+            result.reached,
+            result.failed_at,
+            result.error or "",
+            result.seconds,
+        )
     )
     return 0 if result.failed_at is None else 1
 

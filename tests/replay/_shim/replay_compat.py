@@ -41,7 +41,7 @@ def _find_bind(statement):
         metadata = getattr(candidate, "metadata", None)
         if getattr(metadata, "bind", None) is not None:
             return metadata.bind
-    raise RuntimeError("no bound MetaData behind %s" % statement)
+    raise RuntimeError(f"no bound MetaData behind {statement}")
 
 
 def run(statement):

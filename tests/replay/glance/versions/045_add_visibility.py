@@ -11,6 +11,7 @@
 #    under the License.
 
 from sqlalchemy import Column, Enum, Index, MetaData, Table, select, not_, and_
+from sqlalchemy import inspect
 from sqlalchemy.engine import reflection
 from replay_compat import run  # replay port
 
@@ -41,10 +42,10 @@ def upgrade(migrate_engine):
     # NOTE(dharinic): Identify 'shared' images from the above
     run(images.update().values(visibility='shared').where(and_(
         images.c.visibility == 'private', images.c.id.in_(select(
-            [image_members.c.image_id]).distinct().where(
+            image_members.c.image_id).distinct().where(
                 not_(image_members.c.deleted))))))
 
-    insp = reflection.Inspector.from_engine(migrate_engine)
+    insp = inspect(migrate_engine)
     for index in insp.get_indexes('images'):
         if 'ix_images_is_public' == index['name']:
             Index('ix_images_is_public', images.c.is_public).drop(migrate_engine)

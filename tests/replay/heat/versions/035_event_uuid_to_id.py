@@ -143,7 +143,7 @@ def upgrade_sqlite(migrate_engine):
             'resource_status_reason': event.resource_status_reason,
             'resource_type': event.resource_type,
             'resource_properties': event.resource_properties}
-        execute(migrate_engine, event_table.insert(values))
+        execute(migrate_engine, event_table.insert().values(values))
 
     prev_event_table.drop(migrate_engine)
     event_table.rename('event')

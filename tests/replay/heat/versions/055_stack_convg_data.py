@@ -72,7 +72,7 @@ def _upgrade_sqlite(migrate_engine):
         values = dict(zip(colnames,
                           map(lambda colname: getattr(s, colname),
                               colnames)))
-        execute(migrate_engine, new_stack.insert(values))
+        execute(migrate_engine, new_stack.insert().values(values))
 
     # Drop old tables and rename new ones
     stack.drop(migrate_engine)

@@ -85,7 +85,7 @@ def upgrade_sqlite(migrate_engine):
         params, del_at = stack_parameters.get(values['id'], (None, None))
         if params is not None and del_at is None:
             values['environment'] = params
-        execute(migrate_engine, new_template.insert(values))
+        execute(migrate_engine, new_template.insert().values(values))
 
     # migrate stacks to new table
     migrate_utils.migrate_data(migrate_engine,

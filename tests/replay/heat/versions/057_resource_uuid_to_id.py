@@ -93,7 +93,7 @@ def upgrade_sqlite_resource_data_pre(migrate_engine):
                   'decrypt_method': rd.decrypt_method,
                   'resource_id': 0,
                   'tmp_res_uuid': rd.resource_id}
-        execute(migrate_engine, rd_table.insert(values))
+        execute(migrate_engine, rd_table.insert().values(values))
 
     prev_rd_table.drop(migrate_engine)
     rd_table.rename('resource_data')
@@ -259,7 +259,7 @@ def upgrade_sqlite_resource(migrate_engine):
             'properties_data': res.properties_data,
             'created_at': res.created_at,
             'updated_at': res.updated_at}
-        execute(migrate_engine, res_table.insert(values))
+        execute(migrate_engine, res_table.insert().values(values))
 
     prev_res_table.drop(migrate_engine)
     res_table.rename('resource')

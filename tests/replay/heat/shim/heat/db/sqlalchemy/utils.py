@@ -10,6 +10,11 @@ def _bind(meta):
     return getattr(meta, "bind", None)
 
 
+def _fk_key(cons):
+    return (cons.name or "", tuple(cons.column_keys),
+            tuple(fk.target_fullname for fk in cons.elements))
+
+
 def clone_table(name, parent, meta, newcols=None, ignorecols=None,
                 swapcols=None, ignorecons=None):
     """Helper function that clones parent table schema onto new table."""
@@ -39,7 +44,20 @@ def clone_table(name, parent, meta, newcols=None, ignorecols=None,
                    if c.name not in ignorecons
                    if not _is_ignorable(c)]
 
-    for c in constraints:
+    # Replay helper: append each foreign key once, in a stable order. The reflected
+    # Table's constraint set is unordered and, on SQLite, may hold the same unnamed
+    # foreign key twice; the original helper then wrote duplicates or not depending on
+    # the set's order (and differently on SQLAlchemy 1.4 and 2).
+    fks = sorted((c for c in constraints
+                  if isinstance(c, sqlalchemy.ForeignKeyConstraint)), key=_fk_key)
+    others = [c for c in constraints
+              if not isinstance(c, sqlalchemy.ForeignKeyConstraint)]
+    seen = set()
+    for c in others + fks:
+        if isinstance(c, sqlalchemy.ForeignKeyConstraint):
+            if _fk_key(c) in seen:
+                continue
+            seen.add(_fk_key(c))
         new_table.append_constraint(c)
 
     new_table.create(_bind(meta))
