@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import random
 import re
 import sys
 import time
 import types
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,6 +105,20 @@ def _activate_shims(chain: Chain) -> None:
             pass
 
 
+def _seeds(chain: Chain) -> dict[int, Any]:
+    """``pre_upgrade_NNN(engine)`` functions of the chain's ``seed.py`` (the project's own
+    pre-upgrade test data), by the version they run before."""
+    path = chain.root / "seed.py"
+    if not path.exists():
+        return {}
+    module = _load_script(chain, path)
+    return {
+        int(name.rsplit("_", 1)[1]): fn
+        for name, fn in vars(module).items()
+        if name.startswith("pre_upgrade_") and callable(fn)
+    }
+
+
 def _load_script(chain: Chain, path: Path) -> types.ModuleType:
     name = "{}.{}".format(chain.versions_package or "replay_" + chain.name, path.stem)
     spec = importlib.util.spec_from_file_location(name, path)
@@ -126,6 +142,15 @@ def run_sql_script(engine: sa.engine.Engine, path: Path) -> None:
                 conn.exec_driver_sql(statement)
 
 
+_RANDOMNESS = random.Random()
+
+
+def uuid4() -> uuid.UUID:
+    """``uuid.uuid4`` during a replay: the same sequence on every run (heat 035 even writes
+    ``str(uuid.uuid4)``, the function's repr, into a VARCHAR(36): keep its name short)."""
+    return uuid.UUID(int=_RANDOMNESS.getrandbits(128), version=4)
+
+
 @dataclass
 class Replay:
     chain: str
@@ -143,6 +168,7 @@ def replay(
     stop_on_error: bool = True,
     first: int | None = None,
     last: int | None = None,
+    seed: bool = True,
 ) -> Replay:
     """Run the versions of ``chain`` (``first`` to ``last``, default all) on ``engine``."""
     _activate_shims(chain)
@@ -166,10 +192,34 @@ def replay(
             sa.text("INSERT INTO migrate_version VALUES (:r, :p, :v)"),
             {"r": chain.name, "p": str(chain.versions_dir), "v": chain.versions()[0][0] - 1},
         )
+    seeds = _seeds(chain) if seed else {}
+    # Scripts make ids with uuid.uuid4() (glance 012 re-keys images) and later versions copy
+    # rows in key order: the same ids on every run and both stacks keep the rows comparable.
+    _RANDOMNESS.seed(chain.name)
+    real_uuid4 = uuid.uuid4
+    uuid.uuid4 = uuid4
+    try:
+        _replay_versions(chain, engine, versions, seeds, key, result, stop_on_error)
+    finally:
+        uuid.uuid4 = real_uuid4
+    return result
+
+
+def _replay_versions(
+    chain: Chain,
+    engine: sa.engine.Engine,
+    versions: list[tuple[int, Path]],
+    seeds: dict[int, Any],
+    key: str,
+    result: Replay,
+    stop_on_error: bool,
+) -> None:
     start = time.perf_counter()
     for number, path in versions:
         t0 = time.perf_counter()
         try:
+            if number in seeds:
+                seeds[number](engine)
             sql = chain.sql_script(number, key)
             if sql is not None:
                 run_sql_script(engine, sql)
@@ -193,7 +243,6 @@ def replay(
             result.per_version[number] = time.perf_counter() - t0
         result.reached = number
     result.seconds = time.perf_counter() - start
-    return result
 
 
 # --------------------------------------------------------------------------- snapshots
@@ -459,7 +508,8 @@ _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?$")
 
 
 def _comparable(table: dict[str, Any]) -> dict[str, Any]:
-    """Rows with the time of the replay (``now()`` written by a data migration) masked."""
+    """Rows with the time of the replay (``now()`` written by a data migration or a seed)
+    masked."""
     rows = [
         ["<timestamp>" if isinstance(v, str) and _TIMESTAMP.match(v) else v for v in row]
         for row in table.get("rows", [])

@@ -29,7 +29,7 @@ def _run(conn, statement, args, kwargs):
         result = conn.execute(statement, kwargs)
     else:
         result = conn.execute(statement, *args)
-    if result.returns_rows:
+    if result.returns_rows and not result.is_insert:  # INSERT: keep inserted_primary_key
         return result.freeze()()
     return result
 

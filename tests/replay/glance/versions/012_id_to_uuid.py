@@ -306,7 +306,7 @@ def _update_all_ids_to_uuids(t_images, t_image_members, t_image_properties):
     images = list(run(t_images.select()))
 
     for image in images:
-        old_id = image["id"]
+        old_id = image._mapping["id"]
         new_id = str(uuid.uuid4())
 
         run(t_images.update().where(
@@ -333,7 +333,7 @@ def _update_all_uuids_to_ids(t_images, t_image_members, t_image_properties):
 
     new_id = 1
     for image in images:
-        old_id = image["id"]
+        old_id = image._mapping["id"]
 
         run(t_images.update().where(
             t_images.c.id == old_id).values(

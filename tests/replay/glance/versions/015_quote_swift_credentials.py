@@ -49,9 +49,9 @@ def migrate_location_credentials(migrate_engine, to_quoted):
 
     for image in images:
         try:
-            fixed_uri = legacy_parse_uri(image['location'], to_quoted)
+            fixed_uri = legacy_parse_uri(image._mapping['location'], to_quoted)
             run(images_table.update().where(
-                images_table.c.id == image['id']).values(
+                images_table.c.id == image._mapping['id']).values(
                     location=fixed_uri))
         except exception.BadStoreUri as e:
             reason = encodeutils.exception_to_unicode(e)

@@ -73,13 +73,13 @@ def migrate_location_credentials(migrate_engine, to_quoted):
 
     for image in images:
         try:
-            fixed_uri = fix_uri_credentials(image['location'], to_quoted)
+            fixed_uri = fix_uri_credentials(image._mapping['location'], to_quoted)
             run(images_table.update().where(
-                images_table.c.id == image['id']).values(
+                images_table.c.id == image._mapping['id']).values(
                     location=fixed_uri))
         except exception.Invalid:
             msg = _LW("Failed to decrypt location value for image"
-                      " %(image_id)s") % {'image_id': image['id']}
+                      " %(image_id)s") % {'image_id': image._mapping['id']}
             LOG.warn(msg)
         except exception.BadStoreUri as e:
             reason = encodeutils.exception_to_unicode(e)

@@ -36,11 +36,11 @@ def upgrade(migrate_engine):
     res = execute(conn, s)
 
     for row in res:
-        meta_data = row['meta_data']
+        meta_data = row._mapping['meta_data']
         x = pickle.loads(meta_data)
         if x != {}:
             stmt = image_locations.update().where(
-                image_locations.c.id == row['id']).values(storage_meta_data=x)
+                image_locations.c.id == row._mapping['id']).values(storage_meta_data=x)
             execute(conn, stmt)
     conn.close()
     image_locations.columns['meta_data'].drop()

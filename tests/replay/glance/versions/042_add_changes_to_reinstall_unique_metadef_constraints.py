@@ -137,21 +137,21 @@ def _upgrade_data(migrate_engine):
     dbrecs = _upgrade_metadef_namespaces_get_duplicates(migrate_engine)
     for row in dbrecs:
         s = (metadef_namespaces.update()
-             .where(metadef_namespaces.c.id > row['id'])
-             .where(metadef_namespaces.c.namespace == row['namespace'])
+             .where(metadef_namespaces.c.id > row._mapping['id'])
+             .where(metadef_namespaces.c.namespace == row._mapping['namespace'])
              )
         if migrate_engine.name == 'sqlite':
-            s = (s.values(namespace=(row['namespace'] + '-DUPL-' +
+            s = (s.values(namespace=(row._mapping['namespace'] + '-DUPL-' +
                                      type_coerce(metadef_namespaces.c.id,
                                                  String)),
-                          display_name=(row['namespace'] + '-DUPL-' +
+                          display_name=(row._mapping['namespace'] + '-DUPL-' +
                                         type_coerce(metadef_namespaces.c.id,
                                                     String))))
         else:
-            s = s.values(namespace=func.concat(row['namespace'],
+            s = s.values(namespace=func.concat(row._mapping['namespace'],
                                                '-DUPL-',
                                                metadef_namespaces.c.id),
-                         display_name=func.concat(row['namespace'],
+                         display_name=func.concat(row._mapping['namespace'],
                                                   '-DUPL-',
                                                   metadef_namespaces.c.id))
         run(s)
@@ -160,15 +160,15 @@ def _upgrade_data(migrate_engine):
     dbrecs = _upgrade_metadef_objects_get_duplicates(migrate_engine)
     for row in dbrecs:
         s = (metadef_objects.update()
-             .where(metadef_objects.c.id > row['id'])
-             .where(metadef_objects.c.namespace_id == row['namespace_id'])
-             .where(metadef_objects.c.name == str(row['name']))
+             .where(metadef_objects.c.id > row._mapping['id'])
+             .where(metadef_objects.c.namespace_id == row._mapping['namespace_id'])
+             .where(metadef_objects.c.name == str(row._mapping['name']))
              )
         if migrate_engine.name == 'sqlite':
-            s = (s.values(name=(row['name'] + '-DUPL-'
+            s = (s.values(name=(row._mapping['name'] + '-DUPL-'
                           + type_coerce(metadef_objects.c.id, String))))
         else:
-            s = s.values(name=func.concat(row['name'], '-DUPL-',
+            s = s.values(name=func.concat(row._mapping['name'], '-DUPL-',
                                           metadef_objects.c.id))
         run(s)
 
@@ -176,16 +176,16 @@ def _upgrade_data(migrate_engine):
     dbrecs = _upgrade_metadef_properties_get_duplicates(migrate_engine)
     for row in dbrecs:
         s = (metadef_properties.update()
-             .where(metadef_properties.c.id > row['id'])
-             .where(metadef_properties.c.namespace_id == row['namespace_id'])
-             .where(metadef_properties.c.name == str(row['name']))
+             .where(metadef_properties.c.id > row._mapping['id'])
+             .where(metadef_properties.c.namespace_id == row._mapping['namespace_id'])
+             .where(metadef_properties.c.name == str(row._mapping['name']))
              )
         if migrate_engine.name == 'sqlite':
-            s = (s.values(name=(row['name'] + '-DUPL-' +
+            s = (s.values(name=(row._mapping['name'] + '-DUPL-' +
                                 type_coerce(metadef_properties.c.id, String)))
                  )
         else:
-            s = s.values(name=func.concat(row['name'], '-DUPL-',
+            s = s.values(name=func.concat(row._mapping['name'], '-DUPL-',
                                           metadef_properties.c.id))
         run(s)
 
@@ -193,16 +193,16 @@ def _upgrade_data(migrate_engine):
     dbrecs = _upgrade_metadef_tags_get_duplicates(migrate_engine)
     for row in dbrecs:
         s = (metadef_tags.update()
-             .where(metadef_tags.c.id > row['id'])
-             .where(metadef_tags.c.namespace_id == row['namespace_id'])
-             .where(metadef_tags.c.name == str(row['name']))
+             .where(metadef_tags.c.id > row._mapping['id'])
+             .where(metadef_tags.c.namespace_id == row._mapping['namespace_id'])
+             .where(metadef_tags.c.name == str(row._mapping['name']))
              )
         if migrate_engine.name == 'sqlite':
-            s = (s.values(name=(row['name'] + '-DUPL-' +
+            s = (s.values(name=(row._mapping['name'] + '-DUPL-' +
                                 type_coerce(metadef_tags.c.id, String)))
                  )
         else:
-            s = s.values(name=func.concat(row['name'], '-DUPL-',
+            s = s.values(name=func.concat(row._mapping['name'], '-DUPL-',
                                           metadef_tags.c.id))
         run(s)
 
@@ -210,16 +210,16 @@ def _upgrade_data(migrate_engine):
     dbrecs = _upgrade_metadef_resource_types_get_duplicates(migrate_engine)
     for row in dbrecs:
         s = (metadef_resource_types.update()
-             .where(metadef_resource_types.c.id > row['id'])
-             .where(metadef_resource_types.c.name == str(row['name']))
+             .where(metadef_resource_types.c.id > row._mapping['id'])
+             .where(metadef_resource_types.c.name == str(row._mapping['name']))
              )
         if migrate_engine.name == 'sqlite':
-            s = (s.values(name=(row['name'] + '-DUPL-' +
+            s = (s.values(name=(row._mapping['name'] + '-DUPL-' +
                                 type_coerce(metadef_resource_types.c.id,
                                             String)))
                  )
         else:
-            s = s.values(name=func.concat(row['name'], '-DUPL-',
+            s = s.values(name=func.concat(row._mapping['name'], '-DUPL-',
                                           metadef_resource_types.c.id))
         run(s)
 

@@ -30,13 +30,13 @@ def upgrade(migrate_engine):
         # skip the row that already exists in `local_user`, this could
         # happen if run into a partially-migrated table due to the
         # bug #1549705.
-        filter_by = local_user_table.c.user_id == row['id']
+        filter_by = local_user_table.c.user_id == row._mapping['id']
         user_count = run(sql.select(func.count()).select_from(
             local_user_table).where(filter_by)).fetchone()[0]
         if user_count == 0:
-            local_user_values.append({'user_id': row['id'],
-                                      'domain_id': row['domain_id'],
-                                      'name': row['name']})
+            local_user_values.append({'user_id': row._mapping['id'],
+                                      'domain_id': row._mapping['domain_id'],
+                                      'name': row._mapping['name']})
     if local_user_values:
         run(local_user_table.insert().values(local_user_values))
 
@@ -50,9 +50,9 @@ def upgrade(migrate_engine):
     user_rows = run(sel)
     password_values = []
     for row in user_rows:
-        if row['user_password']:
-            password_values.append({'local_user_id': row['local_user_id'],
-                                    'password': row['user_password']})
+        if row._mapping['user_password']:
+            password_values.append({'local_user_id': row._mapping['local_user_id'],
+                                    'password': row._mapping['user_password']})
     if password_values:
         run(password_table.insert().values(password_values))
 
