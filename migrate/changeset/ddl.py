@@ -594,3 +594,78 @@ def _copy_rows(element: CopyRows, compiler: DDLCompiler, **kw: Any) -> str:
         return element.sql
     first, last = element.rows
     return f"{element.sql} WHERE {element.key} BETWEEN {int(first)} AND {int(last)}"
+
+
+# ---- a Python default written through its type's bind processing -------------------------
+
+_PROBE = sa.engine.default.DefaultDialect()
+
+
+def needs_binding(value: Any, type_: sa.types.TypeEngine[Any]) -> bool:
+    """Whether a column's constant Python default can only be stored as an INSERT stores
+    it, through the type's bind processing (``PickleType``, ``JSON``, a ``TypeDecorator``
+    whose literal rendering fails): the type writes no literal of it, and processes the
+    values it binds. Others are written as literals (see ``planner.default_literal``)."""
+    try:
+        literal = type_.literal_processor(_PROBE)
+        if literal is not None:
+            literal(value)
+            return False
+    except Exception:  # noqa: BLE001 (any failure of the type's own renderer)
+        pass
+    return type_.bind_processor(_PROBE) is not None
+
+
+class TypedValue(sa.sql.expression.ColumnElement[Any]):
+    """A column's constant Python default, filling existing rows: a bound parameter of
+    the column's type (processed exactly like the value of an INSERT); in offline SQL,
+    the processed value as a literal where the dialect can write one."""
+
+    inherit_cache = False
+
+    def __init__(self, value: Any, type_: sa.types.TypeEngine[Any], column_name: str) -> None:
+        self.value = value
+        self.type = type_
+        self.column_name = column_name
+
+
+@compiles(TypedValue)
+def _typed_value(element: TypedValue, compiler: Any, **kw: Any) -> str:
+    if not kw.get("literal_binds"):
+        return str(compiler.process(sa.bindparam(None, element.value, type_=element.type), **kw))
+    return processed_literal(element.value, element.type, compiler.dialect, element.column_name)
+
+
+def bind_value(value: Any, type_: sa.types.TypeEngine[Any], dialect: Any) -> Any:
+    """``value`` as ``type_`` binds it for ``dialect`` (what an INSERT sends)."""
+    processor = type_.dialect_impl(dialect).bind_processor(dialect)
+    return processor(value) if processor is not None else value
+
+
+def processed_literal(
+    value: Any, type_: sa.types.TypeEngine[Any], dialect: Any, column_name: str
+) -> str:
+    """``value`` after ``type_``'s bind processing for ``dialect``, as an SQL literal
+    (bytes, text, numbers); OfflineError naming the column for anything else."""
+    from migrate.exceptions import OfflineError
+
+    out = bind_value(value, type_, dialect)
+    if not isinstance(out, (bytes, bytearray, memoryview, str, int, float, type(None))):
+        # a driver's wrapper (psycopg's Json): the type's own, driver-free processing
+        out = bind_value(value, type_, _PROBE)
+    if out is None:
+        return "NULL"
+    if isinstance(out, (bytes, bytearray, memoryview)):
+        hexed = bytes(out).hex()
+        return f"'\\x{hexed}'::bytea" if dialect.name == "postgresql" else f"X'{hexed}'"
+    if isinstance(out, str):
+        string: Any = sa.String().literal_processor(dialect)  # type: ignore[no-untyped-call]
+        return str(string(out))
+    if isinstance(out, (int, float)) and not isinstance(out, bool):
+        return repr(out)
+    raise OfflineError(
+        f"Column {column_name!r}: its default {value!r} becomes {out!r} through the type "
+        f"{type_}, which {dialect.name} SQL cannot write as a literal; offline SQL cannot "
+        "fill existing rows with it: give the column a server_default, or "
+        "populate_default=False"
+    )

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from migrate.changeset import binding
 from migrate.changeset.ops import UNCHANGED, AlterColumnOp, TableRef
-from migrate.exceptions import IgnoredArgumentWarning, NoSuchColumnError
+from migrate.exceptions import IgnoredArgumentWarning, InvalidOperationError, NoSuchColumnError
 
 #: Column attributes that can be altered (legacy order).
 DIFF_KEYS = (
@@ -276,12 +276,11 @@ class ColumnDelta(MutableMapping[str, Any]):
         while rest:
             first = rest[0]
             if isinstance(first, str):
-                k.setdefault("name", rest.pop(0))
-            elif isinstance(first, sa.types.TypeEngine):
-                k.setdefault("type", rest.pop(0))
-            elif isinstance(first, type) and issubclass(first, sa.types.TypeEngine):
-                k.setdefault("type", first())
-                rest.pop(0)
+                _set_positional(k, "name", rest.pop(0), column)
+            elif isinstance(first, sa.types.TypeEngine) or (
+                isinstance(first, type) and issubclass(first, sa.types.TypeEngine)
+            ):
+                _set_positional(k, "type", normalise_type(rest.pop(0)), column)
             else:
                 break
         if rest:
@@ -345,6 +344,23 @@ class ColumnDelta(MutableMapping[str, Any]):
             autoincrement=d.get("autoincrement", UNCHANGED),
             primary_key=d.get("primary_key", UNCHANGED),
             dialect_options=options,
+        )
+
+
+def _set_positional(k: dict[str, Any], key: str, value: Any, column: sa.Column[Any]) -> None:
+    """A positional name or type, unless the keyword of the same name says otherwise
+    (SPEC §7: conflicting arguments are an error naming both, before anything is sent)."""
+    if key not in k:
+        k[key] = value
+        return
+    given = k[key]
+    same = given == value if key == "name" else types_equal(given, value)
+    if not same:
+        if key == "type":
+            given, value = normalise_type(given), normalise_type(value)
+        raise InvalidOperationError(
+            f"alter() of column {column.name!r} got the {key} {str(value)!r} positionally "
+            f"and {key}={str(given)!r} as a keyword: pass one"
         )
 
 

@@ -72,6 +72,8 @@ class TableSnapshot:
     pg_enums: Mapping[tuple[str | None, str], tuple[str, ...]] | None = field(
         default=None, compare=False
     )
+    #: columns of a primary key the ops add that hold NULL in some row (read only then)
+    null_key_columns: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -111,8 +113,12 @@ def snapshot(
     needs: frozenset[str] = EVERYTHING,
     table: sa.Table | None = None,
     names_only: bool = False,
+    key_columns: tuple[str, ...] = (),
 ) -> TableSnapshot:
     """Reflect ``ref`` on ``conn``; raise NoSuchTableError naming it if absent.
+
+    ``key_columns``: columns of a primary key the ops add; those of them that exist and
+    hold NULL in some row are read (one query), for our error before any change.
 
     ``needs``: what to read beyond columns and primary key (see :func:`reflection_needs`).
     ``table``: the table already reflected (by :func:`reflect`, with at least ``needs``)
@@ -148,7 +154,30 @@ def snapshot(
         referencing_fks=referencing_fks,
         owned_sequences=owned,
         pg_enums=pg_enums,
+        null_key_columns=_null_columns(conn, table, key_columns) if key_columns else (),
     )
+
+
+def added_key_columns(ops: Sequence[Any]) -> tuple[str, ...]:
+    """The columns of the primary keys ``ops`` add (see :func:`snapshot`)."""
+    from migrate.changeset.ops import AddConstraintOp
+
+    return tuple(
+        str(c.name) if isinstance(c, sa.Column) else str(c)
+        for op in ops
+        if isinstance(op, AddConstraintOp) and isinstance(op.constraint, sa.PrimaryKeyConstraint)
+        for c in (op.constraint.columns or op.constraint._pending_colargs)
+    )
+
+
+def _null_columns(conn: sa.Connection, table: sa.Table, names: tuple[str, ...]) -> tuple[str, ...]:
+    cols = [c for c in table.columns if c.name in names and c.nullable]
+    found = []
+    for col in cols:
+        probe = sa.select(sa.literal(1)).select_from(table).where(col.is_(None)).limit(1)
+        if conn.execute(probe).first() is not None:
+            found.append(col.name)
+    return tuple(found)
 
 
 def plain_column(col: sa.Column[Any]) -> bool:

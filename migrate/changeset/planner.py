@@ -97,6 +97,9 @@ class Plan:
     autocommit: bool = False
     #: run (best effort) when an ``after_commit`` step fails, e.g. drop a NOT VALID check
     cleanup: list[Step] = field(default_factory=list)
+    #: SQLite: SQL functions (no arguments) the steps call, registered on the connection
+    #: first (a callable default evaluated per row by a rebuild's copy)
+    sqlite_functions: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
 
 def plan(
@@ -308,6 +311,12 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
     # the index names, read when the first op about indexes comes (most ops are not)
     indexes: set[str] | None = None
     table = snap.ref  # its fullname, for the messages
+    if snap.null_key_columns:
+        cols = ", ".join(repr(c) for c in snap.null_key_columns)
+        raise InvalidOperationError(
+            f"Cannot make {cols} of table {table.fullname!r} the primary key: some rows hold "
+            "NULL there, and key columns are NOT NULL; fill them first. Nothing was changed"
+        )
     for op in ops:
         if indexes is None and isinstance(op, (DropColumnOp, CreateIndexOp, DropIndexOp)):
             indexes = {str(i.name) for i in snap.table.indexes if i.name}
@@ -426,10 +435,10 @@ def python_default_value(column: sa.Column[Any]) -> tuple[str, Any]:
     if getattr(default, "is_sequence", False):
         return "none", None
     if getattr(default, "is_scalar", False):
-        return "scalar", default.arg  # type: ignore[attr-defined]
+        return _constant("scalar", default.arg, column)  # type: ignore[attr-defined]
     if getattr(default, "is_callable", False):
         try:
-            return "scalar", default.arg(None)  # type: ignore[attr-defined]
+            return _constant("scalar", default.arg(None), column)  # type: ignore[attr-defined]
         except TypeError as exc:
             raise InvalidOperationError(
                 f"Cannot evaluate the default of column {column.name!r} to fill existing "
@@ -439,6 +448,14 @@ def python_default_value(column: sa.Column[Any]) -> tuple[str, Any]:
     if getattr(default, "is_clause_element", False):
         return "sql", default.arg  # type: ignore[attr-defined]
     return "none", None
+
+
+def _constant(kind: str, value: Any, column: sa.Column[Any]) -> tuple[str, Any]:
+    """A constant the column's type must process to store (``PickleType``, ``JSON``):
+    filled by an UPDATE with the value bound (``ddl.TypedValue``), like an SQL default."""
+    if value is not None and ddl.needs_binding(value, column.type):
+        return "sql", ddl.TypedValue(value, column.type, column.name)
+    return kind, value
 
 
 def populatable(column: sa.Column[Any]) -> bool:

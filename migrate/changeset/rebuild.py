@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite as sqlite_dialect_mod
 from sqlalchemy.schema import CreateColumn, CreateIndex
 
+from migrate.changeset import ddl
 from migrate.changeset.ops import (
     UNCHANGED,
     AddColumnOp,
@@ -310,6 +311,9 @@ class RebuildPlan:
     copy_source: str = ""
     #: a name for the old table's rowid (to copy in rowid ranges); None: WITHOUT ROWID
     copy_key: str | None = None
+    #: SQL functions (no arguments) the statements call: registered on the connection
+    #: before they run (a callable default evaluated per row)
+    functions: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -376,7 +380,9 @@ def _signature_clause(col: str, c: ColumnClause) -> Signature | None:
     return None
 
 
-def _render_literal(value: Any, type_: sa.types.TypeEngine[Any]) -> str:
+def _render_literal(value: Any, type_: sa.types.TypeEngine[Any], column: str) -> str:
+    if value is not None and ddl.needs_binding(value, type_):  # as an INSERT stores it
+        return ddl.processed_literal(value, type_, _DIALECT, column)
     try:
         return str(
             default_literal(value, type_).compile(
@@ -507,6 +513,7 @@ class _Planner:
             _Index(i.name, parse_create_index(i.sql), i.sql, "old") for i in schema.indexes
         ]
         self.dropped_indexes: list[str] = []
+        self.functions: dict[str, Callable[[], Any]] = {}
         self.changed = False
 
     # --- lookups -------------------------------------------------------------
@@ -530,13 +537,14 @@ class _Planner:
         mapping = {c.final: c.temp for c in self.cols if c.final != c.temp}
         return rename_identifiers(sql, mapping) if mapping else sql
 
-    def all_signatures(self) -> list[tuple[Signature, str | None, str]]:
-        """Every constraint as (signature, name, text); plain unique indexes count as UNIQUE.
+    def all_signatures(self) -> list[tuple[Signature, str | None, str, bool]]:
+        """Every constraint as (signature, name, text, is an index); plain unique indexes
+        count as UNIQUE.
 
         On SQLite a UNIQUE constraint added to an existing table is often a unique index
         (SQLite's ADD COLUMN cannot add one; sqlalchemy-migrate 0.13 always did that).
         """
-        out: list[tuple[Signature, str | None, str]] = []
+        out: list[tuple[Signature, str | None, str, bool]] = []
         for ix in self.indexes:
             p = ix.parsed
             plain = all(c.column is not None for c in p.columns) and p.where is None
@@ -548,14 +556,14 @@ class _Planner:
                 if p.unique and plain
                 else ("index", ix.name.lower())
             )
-            out.append((sig, ix.name, ix.sql))
+            out.append((sig, ix.name, ix.sql, True))
         for k in self.constraints:
-            out.append((_signature_table(k), k.name, k.text))
+            out.append((_signature_table(k), k.name, k.text, False))
         for c in self.cols:
             for cl in c.defn.clauses:
                 csig = _signature_clause(c.temp, cl)
                 if csig is not None:
-                    out.append((csig, cl.name, cl.text))
+                    out.append((csig, cl.name, cl.text, False))
         return out
 
     # --- operations ----------------------------------------------------------
@@ -614,10 +622,10 @@ class _Planner:
         populate = op.populate_default and column.server_default is None
         if populate and isinstance(default, sa.ColumnDefault):
             if default.is_scalar:
-                insert_expr = _render_literal(default.arg, column.type)
+                insert_expr = _render_literal(default.arg, column.type, column.name)
             elif default.is_callable:
-                value = default.arg(None)  # SQLAlchemy wraps callables to take a context
-                insert_expr = _render_literal(value, column.type)
+                # evaluated per row by the copy (SPEC §4): a function of the connection
+                insert_expr = self.per_row(default.arg, column.type)
             elif default.is_clause_element:
                 insert_expr = _render_expr(default.arg)
         if defn.generated is not None:
@@ -837,7 +845,7 @@ class _Planner:
 
     def add_constraint_text(self, k: TableConstraint, name: str | None) -> None:
         sig = _signature_table(k)
-        for other_sig, other_name, other_text in self.all_signatures():
+        for other_sig, other_name, other_text, is_index in self.all_signatures():
             same_name = name is not None and other_name is not None and _same(name, other_name)
             if other_sig == sig and (name is None or same_name):
                 log.info(
@@ -847,7 +855,13 @@ class _Planner:
                     k.text,
                 )
                 return
-            if same_name:
+            if other_sig == sig and other_name is None and self._drop_unnamed(sig):
+                # never two identical constraints (SPEC §4): the unnamed one takes the name
+                log.info("table %r: %s takes the name %r", self.old.name, other_text, name)
+                break
+            # SQLite: an index's name never clashes with a constraint's; a plain unique
+            # index stands for a UNIQUE constraint (0.13 made them so) and does
+            if same_name and not (is_index and other_sig[0] == "index"):
                 raise DuplicateObjectError(
                     f"table {self.old.name!r} already has a constraint named {name!r} "
                     f"with a different definition: {other_text}"
@@ -860,9 +874,45 @@ class _Planner:
                     "drop it first"
                 )
             self.constraints.insert(0, k)
+            self._key_not_null(k.columns)
         else:
             self.constraints.append(k)
         self.changed = True
+
+    def _key_not_null(self, temps: Sequence[str]) -> None:
+        """Key columns are NOT NULL, as PostgreSQL and MySQL make them and SQLAlchemy
+        renders them: SQLite itself lets NULL into a key not declared NOT NULL (rows
+        with NULL there make the copy fail, and nothing changes)."""
+        for c in self.cols:
+            if any(_same(c.temp, t) for t in temps) and not c.defn.not_null:
+                clauses = [x for x in c.defn.clauses if x.kind != "null"]
+                clauses.append(ColumnClause("not_null", None, "NOT NULL", "NOT NULL"))
+                c.defn = c.defn.rebuilt(clauses=clauses)
+
+    def per_row(self, fill: Callable[[Any], Any], type_: sa.types.TypeEngine[Any]) -> str:
+        """``name()``, an SQL function the runner registers for the copy: it calls the
+        column's default callable once per row and stores its value as an INSERT would
+        (through the type's bind processing)."""
+        name = f"_migrate_default_{len(self.functions) + 1}"
+
+        def value() -> Any:
+            return ddl.bind_value(fill(None), type_, _DIALECT)
+
+        self.functions[name] = value
+        return f"{name}()"
+
+    def _drop_unnamed(self, sig: Signature) -> bool:
+        """Remove the unnamed table or column constraint with signature ``sig``."""
+        for k in self.constraints:
+            if k.name is None and _signature_table(k) == sig:
+                self.constraints.remove(k)
+                return True
+        for c in self.cols:
+            for cl in c.defn.clauses:
+                if cl.name is None and _signature_clause(c.temp, cl) == sig:
+                    c.defn = c.defn.rebuilt(clauses=[x for x in c.defn.clauses if x is not cl])
+                    return True
+        return False
 
     def drop_constraint(self, op: DropConstraintOp) -> None:
         name = op.constraint_name
@@ -885,7 +935,14 @@ class _Planner:
                         self.drop_index(ix.name)
                         return
         sig: Signature | None = None
-        if op.constraint is not None:
+        if (
+            name is not None
+            and op.kind != "primary_key"  # a table has one, whatever its name
+            and op.constraint is not None
+            and isinstance(op.constraint.name, str)
+        ):
+            pass  # the caller named it: no other constraint is the one meant (SPEC §7)
+        elif op.constraint is not None:
             k = render_constraint(op.constraint)
             if k.kind == "foreign_key":
                 sig = ("foreign_key", tuple(c.lower() for c in self.temp_names(k.columns)))
@@ -1068,6 +1125,7 @@ class _Planner:
             copy_key=copy_key,
             new_table=new,
             dropped_indexes=list(self.dropped_indexes),
+            functions=dict(self.functions),
         )
 
     def rename_statements(self, q: str) -> list[str]:

@@ -19,10 +19,17 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.ddl import ExecutableDDLElement
 
-from migrate.changeset import capabilities, introspect, planner
+from migrate.changeset import capabilities, ddl, introspect, planner
 from migrate.changeset.binding import Bindable
 from migrate.changeset.ddl import CopyRows, RawSQL, render
-from migrate.changeset.ops import AlterColumnOp, CreateIndexOp, DropIndexOp, Op, RenameTableOp
+from migrate.changeset.ops import (
+    AddColumnOp,
+    AlterColumnOp,
+    CreateIndexOp,
+    DropIndexOp,
+    Op,
+    RenameTableOp,
+)
 from migrate.changeset.planner import Backfill, Plan, Step
 from migrate.exceptions import (
     Error,
@@ -104,13 +111,22 @@ def run(
             ops, caps, snap, batch=batch, options=options, validated=True, types_checked=True
         )
         steps = [*p.steps, *p.after_commit]
+        # offline, a callable default is evaluated once (documented): its value, written
+        # where the copy would call it per row
+        once = {
+            f"{name}()": ddl.processed_literal(fn(), sa.types.NULLTYPE, state.dialect, name)
+            for name, fn in p.sqlite_functions.items()
+        }
         if p.legacy_alter_table:
             steps = [RawSQL("PRAGMA legacy_alter_table=ON"), *steps]
             steps.append(RawSQL("PRAGMA legacy_alter_table=OFF"))
         sql: list[str] = []
         try:  # every statement rendered before any is written
             for step in steps:
-                sql.append(_render(step, state.dialect) + ";")
+                text = _render(step, state.dialect)
+                for call, literal in once.items():
+                    text = text.replace(call, literal)
+                sql.append(text + ";")
         except (sa.exc.CompileError, sa.exc.UnsupportedCompilationError):
             planner.check_types_render(ops, caps)  # a new column's type: our error, naming it
             raise
@@ -127,8 +143,13 @@ def run(
                 return alone
     with transaction(target) as conn:
         caps = capabilities.for_dialect(conn.dialect)
+        done: Plan | None = None
         if reflected is None and optimistic(ops, caps):
-            p = _run_optimistic(conn, ops, caps, batch=batch, options=options, after=not own)
+            done = _run_optimistic(conn, ops, caps, batch=batch, options=options, after=not own)
+        elif reflected is None and one_statement(ops, caps):
+            done = _run_unread(conn, ops, caps, batch=batch, options=options)
+        if done is not None:
+            p = done
         else:
             same = reflected is not None and reflected[0] is conn
             snap = _snapshot(conn, ops, ref, reflected[1] if same and reflected else None)
@@ -159,6 +180,8 @@ def optimistic(ops: Sequence[Op], caps: capabilities.Capabilities) -> bool:
         caps.multi_statement
         and introspect.names_only(ops, caps.family)
         and not introspect.wants_rows(ops)
+        # a named Enum type may exist already (the script created it): read the types
+        and not introspect.wants_enums(ops)
         # every op sends its own statement, for the database to refuse: no rename to the
         # same name, no renames a batch merges (a -> b -> c is sent as a -> c)
         and all(
@@ -168,6 +191,47 @@ def optimistic(ops: Sequence[Op], caps: capabilities.Capabilities) -> bool:
         )
         and len(planner.coalesce_alters(ops)) == len(ops)
     )
+
+
+def one_statement(ops: Sequence[Op], caps: capabilities.Capabilities) -> bool:
+    """MySQL/MariaDB: adding one plain column (no key, index, constraint, or check of the
+    table's rows), sent without reading the table first (SPEC §7): its one ``ALTER
+    TABLE`` is atomic, and the server refuses every bad input (no such table, a
+    duplicate column) with nothing changed. sqlalchemy-migrate 0.13 sent it alone too.
+    """
+    return (
+        caps.family == "mysql"
+        and len(ops) == 1
+        and isinstance(ops[0], AddColumnOp)
+        and introspect.plain_column(ops[0].column)
+        and not introspect.wants_rows(ops)
+    )
+
+
+def _run_unread(
+    conn: sa.Connection,
+    ops: Sequence[Op],
+    caps: capabilities.Capabilities,
+    *,
+    batch: bool,
+    options: Mapping[str, Any] | None,
+) -> Plan | None:
+    """A :func:`one_statement` operation planned against the table it presumes and sent
+    as its one statement; a refusal is validated against the table read then (our error
+    for bad input, else the database's). None, before anything was sent, when the plan
+    is more than one statement (a Python default: ADD with DEFAULT, DROP DEFAULT) or the
+    server is a Galera node (its primary key check reads the table)."""
+    if capabilities.galera(conn) is not None:
+        return None
+    try:
+        p = planner.plan(ops, caps, introspect.presumed_snapshot(ops), batch=batch, options=options)
+    except Error:
+        return None
+    if len(p.steps) != 1 or p.after_commit or not isinstance(p.steps[0], ExecutableDDLElement):
+        return None
+    with _refused_by_database(conn, ops, caps):
+        execute(conn, p)
+    return p
 
 
 def _run_optimistic(
@@ -260,6 +324,7 @@ def _snapshot(
         needs=introspect.reflection_needs(ops),
         table=reflected,
         names_only=introspect.names_only(ops, conn.dialect.name),
+        key_columns=introspect.added_key_columns(ops),
     )
 
 
@@ -354,6 +419,19 @@ def run_backfill(conn: sa.Connection, step: Backfill, *, commit_each: bool = Fal
     )
     key = [table.c[k] for k in step.key]
     total = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+    empty = table.c[step.column].is_(None)
+    if not key:  # no row identity (MySQL without a primary key): one row at a time
+        one = (
+            sa.update(table).where(empty).values({step.column: sa.bindparam("v", type_=step.type)})
+        )
+        done = 0
+        while (
+            done < total
+            and conn.execute(one.with_dialect_options(mysql_limit=1), {"v": step.fill()}).rowcount
+        ):
+            done += 1
+        log.info("backfill %s.%s: %d/%d rows", step.table.fullname, step.column, done, total)
+        return done
     params: dict[str, Any] = {f"k_{i}": sa.bindparam(f"k_{i}") for i in range(len(key))}
     update = (
         sa.update(table)
@@ -362,9 +440,12 @@ def run_backfill(conn: sa.Connection, step: Backfill, *, commit_each: bool = Fal
     )
     done = 0
     last: tuple[Any, ...] | None = None
-    while True:
-        query = sa.select(*key).order_by(*key).limit(step.batch_size)
-        if last is not None:
+    # PostgreSQL's ctid (a table without a primary key) moves when a row is updated: the
+    # rows still empty are the next ones, never a ctid after the last one seen
+    keyset = step.key != ("ctid",)
+    while done < total:
+        query = sa.select(*key).where(empty).order_by(*key).limit(step.batch_size)
+        if last is not None and keyset:
             query = query.where(sa.tuple_(*key) > sa.tuple_(*last))
         keys = [tuple(r) for r in conn.execute(query)]
         if not keys:
@@ -491,6 +572,10 @@ def execute(conn: sa.Connection, p: Plan) -> None:
 
 
 def _run_steps(conn: sa.Connection, p: Plan) -> None:
+    if p.sqlite_functions:
+        driver = conn.connection.driver_connection
+        for name, fn in p.sqlite_functions.items():
+            driver.create_function(name, 0, fn)  # type: ignore[union-attr]
     if p.legacy_alter_table:
         conn.exec_driver_sql("PRAGMA legacy_alter_table=ON")
     done = 0

@@ -292,8 +292,11 @@ def column_create(
     a constant or callable (evaluated once) becomes a temporary server default on
     PostgreSQL and MySQL (no table rewrite); on SQLite a nullable column is filled by an
     UPDATE after the native ADD COLUMN, a NOT NULL one by one table rebuild that copies
-    the value in; a SQL expression is evaluated per row. The column becomes
-    ``table.c.<key>``.
+    the value in (a callable: called per row by the copy); a SQL expression is evaluated
+    per row. A constant the type must process to store (``PickleType``, ``JSON``) is
+    bound through the type, as an INSERT binds it (offline: the processed value as a
+    literal). A callable default of a key column (primary key or unique) is evaluated
+    per existing row on every dialect. The column becomes ``table.c.<key>``.
 
     PostgreSQL: a callable default (``uuid.uuid4``, ``datetime.now``, any function) is
     evaluated per row instead: the column is added nullable, then filled in batches of

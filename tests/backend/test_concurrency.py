@@ -27,6 +27,10 @@ from migrate.changeset import alter_table
 from tests.support import split_statements
 
 STEPS = 6
+# Margins for a loaded machine (checked at load 6-10 on 2 cores): a step takes well under
+# a second; the barrier and join only bound a hang.
+BARRIER_TIMEOUT = 120
+JOIN_TIMEOUT = 600
 
 
 def make_table(engine: sa.Engine, name: str) -> None:
@@ -89,7 +93,7 @@ def test_two_threads_two_tables_postgresql(engine: sa.Engine) -> None:
 
                 with cs.bind(conn):
                     for i in range(STEPS):
-                        barrier.wait(timeout=30)
+                        barrier.wait(timeout=BARRIER_TIMEOUT)
                         assert cs.binding.current() is conn
                         for op in step_ops(name, i):
                             op()
@@ -102,7 +106,8 @@ def test_two_threads_two_tables_postgresql(engine: sa.Engine) -> None:
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=120)
+        t.join(timeout=JOIN_TIMEOUT)
+    assert not any(t.is_alive() for t in threads), f"a worker still runs after {JOIN_TIMEOUT}s"
     assert not errors, errors
     for name, other in (("ta", "tb"), ("tb", "ta")):
         assert columns(engine, name) == expected_columns(list(range(STEPS)))
@@ -129,7 +134,7 @@ def test_two_threads_two_tables_sqlite_file(engine: sa.Engine, tmp_path: Path) -
         try:
             with cs.bind(own):
                 for i in range(STEPS):
-                    barrier.wait(timeout=30)
+                    barrier.wait(timeout=BARRIER_TIMEOUT)
                     assert cs.binding.current() is own
                     add, index = step_ops(name, i)
                     try:
@@ -157,7 +162,8 @@ def test_two_threads_two_tables_sqlite_file(engine: sa.Engine, tmp_path: Path) -
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=120)
+        t.join(timeout=JOIN_TIMEOUT)
+    assert not any(t.is_alive() for t in threads), f"a worker still runs after {JOIN_TIMEOUT}s"
     assert not errors, errors
     for name in ("ta", "tb"):
         assert columns(engine, name) == expected_columns(done[name])

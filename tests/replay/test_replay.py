@@ -41,13 +41,6 @@ class KnownDefect(Exception):
     """The replay stopped or differed exactly as a listed defect says."""
 
 
-_NO_ACTION_FK = "[None, ['namespace_id'], 'metadef_namespaces', ['id'], 'NO ACTION', 'NO ACTION']"
-
-
-def _doubled_fk(table: str) -> str:
-    return f"table {table} foreign_keys: golden [{_NO_ACTION_FK}], replay [{_NO_ACTION_FK}, {_NO_ACTION_FK}]"
-
-
 DELIBERATE: dict[tuple[str, str], list[Known]] = {
     ("glance", "sqlite"): [
         Known(
@@ -101,10 +94,6 @@ DELIBERATE: dict[tuple[str, str], list[Known]] = {
     ],
 }
 
-_BEHAVIOUR_1 = (
-    "issue #19 behaviour 1: glance 026 Column('meta_data', PickleType(), default={})"
-    ".create(image_locations): CompileError, no literal renderer for {}"
-)
 _KEYSTONE_073 = (
     "keystone 073: PrimaryKeyConstraint(table=assignment).drop(); "
     "assignment.c.inherited.alter(primary_key=True); PrimaryKeyConstraint(table=assignment)"
@@ -113,24 +102,6 @@ _KEYSTONE_073 = (
 )
 
 DEFECTS: dict[tuple[str, str], list[Known]] = {
-    ("glance", "sqlite"): [
-        Known(
-            "issue #19 behaviour 3: glance 039 creates named FKs identical to the unnamed "
-            "ones of 035; SQLite keeps both",
-            lines=tuple(
-                _doubled_fk(t) for t in ("metadef_objects", "metadef_properties", "metadef_tags")
-            ),
-        )
-    ],
-    ("glance", "postgresql"): [
-        Known(_BEHAVIOUR_1, stops_at=26),
-        Known(
-            "issue #19 behaviour 2: glance 045 creates the image_visibility enum, then "
-            "create_column sends CREATE TYPE again (replayed from 0.13's state at 26)",
-            stops_at=45,
-        ),
-    ],
-    ("glance", "mysql"): [Known(_BEHAVIOUR_1, stops_at=26)],
     ("keystone", "postgresql"): [
         Known(
             _KEYSTONE_073,

@@ -320,19 +320,24 @@ def test_dropping_a_column_children_reference_is_refused() -> None:
         plan_rebuild(USERS, [DropColumnOp(U, "id")])
 
 
-def test_callable_python_default_is_evaluated_once() -> None:
+def test_callable_python_default_is_evaluated_per_row() -> None:
+    """The copy calls a function the runner registers: the callable once per row."""
     calls: list[int] = []
 
     def make() -> int:
         calls.append(1)
-        return 42
+        return 40 + len(calls)
 
     s = SqliteTableSchema.from_sql("CREATE TABLE t (a INT)")
     plan = plan_rebuild(
         s, [AddColumnOp(TableRef("t"), sa.Column("n", sa.Integer, default=make))], temp_name="x"
     )
-    assert plan.statements[1] == 'INSERT INTO "x" (rowid, "a", "n") SELECT rowid, "a", 42 FROM "t"'
-    assert calls == [1]
+    assert plan.statements[1] == (
+        'INSERT INTO "x" (rowid, "a", "n") SELECT rowid, "a", _migrate_default_1() FROM "t"'
+    )
+    assert calls == []
+    fn = plan.functions["_migrate_default_1"]
+    assert [fn(), fn()] == [41, 42]
 
 
 def test_populate_default_false_leaves_the_column_to_the_database() -> None:
@@ -357,5 +362,10 @@ def test_unique_index_counts_as_a_unique_constraint() -> None:
     assert plan_rebuild(s, [AddConstraintOp(t, sa.UniqueConstraint("a", name="uq_a"))]).copies == 0
     with pytest.raises(DuplicateObjectError, match="uq_a"):
         plan_rebuild(s, [AddConstraintOp(t, sa.UniqueConstraint("b", name="uq_a"))])
-    with pytest.raises(DuplicateObjectError, match="ix_b"):
-        plan_rebuild(s, [AddConstraintOp(t, sa.UniqueConstraint("b", name="ix_b"))])
+    # a plain index is no constraint: SQLite keeps both names (issue #19 item 8)
+    plan = plan_rebuild(s, [AddConstraintOp(t, sa.UniqueConstraint("b", name="ix_b"))])
+    assert plan.copies == 1
+    assert any(
+        'CONSTRAINT "ix_b" UNIQUE' in x or "CONSTRAINT ix_b UNIQUE" in x for x in plan.statements
+    )
+    assert any("CREATE INDEX ix_b" in x for x in plan.statements)

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from migrate.changeset import _tables, ddl
+from migrate.changeset import _tables, ddl, planner
 from migrate.changeset.capabilities import Capabilities, dialect_from_name
 from migrate.changeset.introspect import TableSnapshot
 from migrate.changeset.ops import (
@@ -26,6 +26,7 @@ from migrate.changeset.ops import (
     RenameTableOp,
 )
 from migrate.changeset.planner import (
+    Backfill,
     Plan,
     backfill,
     column_for_render,
@@ -72,6 +73,61 @@ def add_column(p: Plan, op: AddColumnOp, caps: Capabilities, rt: sa.Table | None
     else:
         render = column_for_render(col, rt, **auto)
         p.steps.append(ddl.AddColumn(op.table, render))
+
+
+def callable_default(column: sa.Column[Any]) -> bool:
+    """A Python callable default (``uuid.uuid4``, ``datetime.now``, a lambda)."""
+    default = column.default
+    return (
+        default is not None
+        and column.server_default is None
+        and bool(getattr(default, "is_callable", False))
+    )
+
+
+def key_column(column: sa.Column[Any], ops: Sequence[Op]) -> bool:
+    """Whether ``column`` is (or the ops make it) part of a primary key or unique
+    constraint: existing rows need a value each (SPEC §4), never one for all."""
+    if column.primary_key or column.unique:
+        return True
+    for op in ops:
+        if isinstance(op, AddConstraintOp) and isinstance(
+            op.constraint, (sa.PrimaryKeyConstraint, sa.UniqueConstraint)
+        ):
+            cons = op.constraint
+            pending = getattr(cons, "_pending_colargs", ())
+            names = [c.name for c in cons.columns] or [getattr(c, "name", c) for c in pending]
+            if column.name in names:
+                return True
+    return False
+
+
+def add_column_per_row(
+    p: Plan,
+    op: AddColumnOp,
+    caps: Capabilities,
+    rt: sa.Table,
+    key: tuple[str, ...],
+    *,
+    in_steps: bool,
+) -> None:
+    """``ADD COLUMN`` (nullable, no default), a :class:`Backfill` calling the column's
+    default once per row (by ``key``, in batches; ``()``: one row at a time by ``LIMIT
+    1``), then NOT NULL if asked. ``in_steps``: in the operation's own steps (a key
+    constraint added after it needs the values), else after it committed."""
+    col = op.column
+    render = column_for_render(col, rt, nullable=True)
+    p.steps.append(ddl.AddColumn(op.table, render))
+    fill = col.default.arg  # type: ignore[union-attr]
+
+    def value() -> Any:
+        return fill(None)
+
+    target = p.steps if in_steps else p.after_commit
+    size = planner.BACKFILL_BATCH_SIZE if key else 1  # read per call: a program may tune it
+    target.append(Backfill(op.table, col.name, value, col.type, key, size))
+    if not col.nullable:
+        target.append(set_not_null(op, caps, col, rt))
 
 
 def set_not_null(

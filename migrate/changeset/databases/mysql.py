@@ -42,6 +42,14 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
     for op in ops:
         changes = common.alter_changes(op, snap, caps) if isinstance(op, AlterColumnOp) else None
         match op:
+            case AddColumnOp() if (
+                op.populate_default
+                and snap.has_rows is not False
+                and common.callable_default(op.column)
+                and common.key_column(op.column, ops)
+            ):
+                key = tuple(c.name for c in snap.table.primary_key.columns)
+                common.add_column_per_row(p, op, caps, rt, key, in_steps=True)
             case AddColumnOp():
                 common.add_column(p, op, caps, rt)
             case DropColumnOp():

@@ -29,8 +29,8 @@ from migrate.changeset.ops import (
     TableRef,
     ValidateConstraintOp,
 )
-from migrate.changeset.planner import Backfill, Plan, column_for_render, fold, render_table
-from migrate.exceptions import NotSupportedError
+from migrate.changeset.planner import Plan, fold, render_table
+from migrate.exceptions import InvalidOperationError, NotSupportedError
 
 
 def needs(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> frozenset[str]:
@@ -65,8 +65,8 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
                 alter_column(p, op, caps, snap, rt, col, changes)
             case AddColumnOp():
                 create_enum_types(p, op.column.type, snap)
-                if op.populate_default and volatile_default(op.column):
-                    add_column_backfill(p, op, caps, snap, rt)
+                if op.populate_default and common.callable_default(op.column):
+                    add_column_backfill(p, op, caps, snap, rt, ops)
                 else:
                     common.add_column(p, op, caps, None if light else rt)
             case DropColumnOp() if light:
@@ -164,7 +164,7 @@ def _plain_new_column(op: AddColumnOp) -> bool:
         return False
     if op.populate_default:
         kind, _ = planner.python_default_value(col)
-        return kind != "sql" and not volatile_default(col)
+        return kind != "sql" and not common.callable_default(col)
     return True
 
 
@@ -239,18 +239,13 @@ def rename_embedded_names(p: Plan, op: RenameTableOp, snap: TableSnapshot) -> No
             p.steps.append(ddl.RenameIndex(table, index.name, new))
 
 
-def volatile_default(column: sa.Column[Any]) -> bool:
-    """A Python callable default (``uuid.uuid4``, ``datetime.now``, a lambda): per row."""
-    default = column.default
-    return (
-        default is not None
-        and column.server_default is None
-        and bool(getattr(default, "is_callable", False))
-    )
-
-
 def add_column_backfill(
-    p: Plan, op: AddColumnOp, caps: Capabilities, snap: TableSnapshot, rt: sa.Table
+    p: Plan,
+    op: AddColumnOp,
+    caps: Capabilities,
+    snap: TableSnapshot,
+    rt: sa.Table,
+    ops: Sequence[Op] = (),
 ) -> None:
     """A column whose Python default is a callable: evaluated per row, in batches.
 
@@ -262,26 +257,20 @@ def add_column_backfill(
 
     Per row where the table allows it (SPEC §4): a table without a primary key, or an
     empty one, gets the callable evaluated once instead (a temporary server default,
-    like a constant). With an Engine the fill is not atomic with the ``ADD COLUMN``: if a
+    like a constant), unless the column is (or the operation makes it) part of a primary
+    key or unique constraint: then the fill runs per row (by ``ctid`` on a table without
+    a primary key) in the operation's own steps, before the constraint is added.
+    With an Engine the fill is not atomic with the ``ADD COLUMN``: if a
     batch fails, the column stays (nullable, partly filled) and the error is raised; with
     a caller's Connection/Session everything is in the caller's transaction.
     """
-    col = op.column
     key = tuple(c.name for c in snap.table.primary_key.columns)
-    if not key or snap.has_rows is False:
+    keyed = common.key_column(op.column, ops)
+    if snap.has_rows is False or not (key or keyed):
         common.add_column(p, op, caps, rt)
         return
-    render = column_for_render(col, rt, nullable=True)
-    p.steps.append(ddl.AddColumn(op.table, render))
-    fill = col.default.arg  # type: ignore[union-attr]
-
-    def value() -> Any:
-        return fill(None)
-
-    size = planner.BACKFILL_BATCH_SIZE  # read per call: a program may tune it
-    p.after_commit.append(Backfill(op.table, col.name, value, col.type, key, size))
-    if not col.nullable:
-        p.after_commit.append(ddl.AlterColumnNullable(op.table, col.name, False))
+    # a key column of a table without a primary key: its rows by their ctid
+    common.add_column_per_row(p, op, caps, rt, key or ("ctid",), in_steps=keyed)
 
 
 def create_enum_types(p: Plan, type_: sa.types.TypeEngine[Any], snap: TableSnapshot) -> None:
@@ -292,7 +281,16 @@ def create_enum_types(p: Plan, type_: sa.types.TypeEngine[Any], snap: TableSnaps
     """
     if not isinstance(type_, sa.Enum) or not type_.native_enum or not type_.name:
         return
-    if _enum_labels(type_.name, type_.schema, snap) is not None:
+    existing = _enum_labels(type_.name, type_.schema, snap)
+    if existing is not None:
+        missing = [label for label in type_.enums if label not in existing]
+        if missing:
+            name = f"{type_.schema}.{type_.name}" if type_.schema else type_.name
+            raise InvalidOperationError(
+                f"enum type {name!r} exists with the labels {list(existing)}, which lack "
+                f"{missing} of the column's Enum {list(type_.enums)}: add them first "
+                f"(alter the column to the Enum with more values), or use another name"
+            )
         return
     enum = postgresql.ENUM(*type_.enums, name=type_.name, schema=type_.schema)
     p.steps.append(postgresql.CreateEnumType(enum))

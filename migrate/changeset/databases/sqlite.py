@@ -228,4 +228,5 @@ def from_rebuild_plan(rp: RebuildPlan, final_name: str | None = None) -> Plan:
         needs_foreign_keys_off=rp.needs_foreign_keys_off,
         child_tables=tuple(rp.child_tables),
         self_referencing=rp.self_referencing,
+        sqlite_functions=rp.functions,
     )
