@@ -7,7 +7,9 @@ with the reads among them (``SHOW``/``SELECT``).
 
     TEST_MYSQL_URL=mysql+pymysql://... python bench/mysql_add_column.py --calls 20 --runs 5
 
-Compare two versions of the library by running it with each on ``PYTHONPATH``.
+Compare two versions of the library by running it with each on ``PYTHONPATH``, and
+with the legacy stack (a venv with SQLAlchemy 1.4.54 and sqlalchemy-migrate 0.13.0:
+``pip install 'setuptools<81' sqlalchemy==1.4.54 sqlalchemy-migrate==0.13.0 pymysql``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ from typing import Any
 import sqlalchemy as sa
 
 import migrate.changeset  # noqa: F401  (the changeset methods)
-from migrate.changeset import MetaData
+
+try:
+    from migrate.changeset import MetaData
+except ImportError:  # sqlalchemy-migrate 0.13 on SQLAlchemy 1.4: the legacy stack
+    MetaData = sa.MetaData  # type: ignore[misc]  # bind= exists there
 
 
 def one_run(engine: sa.Engine, calls: int, rows: int) -> tuple[float, int, int]:

@@ -7,6 +7,7 @@ Index and Constraint classes: ``Column.create``/``drop``/``alter``, ``Table.rena
 """
 
 from migrate.changeset import _install
+from migrate.changeset import galera as _galera  # noqa: F401  (adds its check to the runner)
 from migrate.changeset.batch import alter_table
 from migrate.changeset.binding import MetaData, bind, inspect_table
 from migrate.changeset.constraint import (

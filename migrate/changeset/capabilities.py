@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
@@ -180,3 +181,38 @@ def galera(conn: sa.Connection) -> GaleraInfo | None:
         )
     conn.info[_GALERA_KEY] = info
     return info
+
+
+# --------------------------------------------------------------------------- columns
+# Questions about one column to add, which planning and introspection both ask.
+
+
+def plain_column(col: sa.Column[Any]) -> bool:
+    """A column to add that brings no primary key, unique, index, foreign key or
+    constraint of its own: planning it reads nothing of the table's indexes or
+    constraints."""
+    return not (col.primary_key or col.unique or col.index or col.foreign_keys or col.constraints)
+
+
+def native_add_column(col: sa.Column[Any]) -> bool:
+    """SQLite's ADD COLUMN rules (sqlite.org/lang_altertable.html#altertabaddcol)."""
+    if col.primary_key or col.unique:
+        return False
+    default = col.server_default
+    if default is not None and not _constant_default(default):
+        return False
+    if not col.nullable and default is None:
+        # NOT NULL needs a non-NULL server default; a Python-only default would have to
+        # become a permanent server default, which the column does not declare
+        return False
+    return True
+
+
+def _constant_default(default: Any) -> bool:
+    arg = getattr(default, "arg", None)
+    if isinstance(arg, str):
+        return True
+    if isinstance(arg, sa.sql.elements.TextClause):
+        text = arg.text.strip().upper()
+        return not text.startswith("(") and not text.startswith("CURRENT_")
+    return False

@@ -599,6 +599,10 @@ def _copy_rows(element: CopyRows, compiler: DDLCompiler, **kw: Any) -> str:
 # ---- a Python default written through its type's bind processing -------------------------
 
 _PROBE = sa.engine.default.DefaultDialect()
+# SQLAlchemy 2.0's JSON processing reads these of any dialect (2.1's DefaultDialect has them)
+for _attr in ("_json_serializer", "_json_deserializer"):
+    if not hasattr(_PROBE, _attr):
+        setattr(_PROBE, _attr, None)
 
 
 def needs_binding(value: Any, type_: sa.types.TypeEngine[Any]) -> bool:

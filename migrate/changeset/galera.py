@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy import UpdateBase
 
 from migrate.changeset import capabilities, introspect, planner, runner
 from migrate.changeset.batch import BatchOperations
@@ -136,6 +136,10 @@ def check_primary_key(conn: sa.Connection, ops: Sequence[Op], snap: TableSnapsho
             message + "; the server runs with wsrep_mode=REQUIRED_PRIMARY_KEY, nothing was changed"
         )
     warnings.warn(message, GaleraWarning, stacklevel=4)
+
+
+# every online operation on a Galera node is checked (the runner calls it; no-op elsewhere)
+runner.add_check(check_primary_key)
 
 
 # --------------------------------------------------------------------------- retries

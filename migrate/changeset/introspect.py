@@ -7,98 +7,43 @@ the DDL, inside its transaction.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Sequence
+from typing import Any, cast
 
 import sqlalchemy as sa
 
 from migrate.changeset import capabilities
+from migrate.changeset.capabilities import native_add_column, plain_column
+from migrate.changeset.naming import fold
 from migrate.changeset.ops import TableRef
-
-if TYPE_CHECKING:
-    from migrate.changeset.rebuild import SqliteTableSchema
+from migrate.changeset.snapshot import (
+    ForeignKeyRow,
+    ReferencingFK,
+    SqliteObject,
+    SqliteTableSchema,
+    TableSnapshot,
+    XInfoColumn,
+)
+from migrate.changeset.sqlite_schema import parse_create_table, quote, references_identifier
 from migrate.exceptions import NoSuchTableError
+
+# the snapshot types live in ``snapshot`` (below planning and introspection) and the
+# column questions in ``capabilities``; their names stay importable from here
+__all__ = [
+    "EVERYTHING",
+    "ReferencingFK",
+    "TableSnapshot",
+    "names_only",
+    "plain_column",
+    "read_sqlite_schema",
+    "reflect",
+    "reflection_needs",
+    "snapshot",
+    "snapshot_from_table",
+]
 
 #: everything :func:`reflect` can read beyond columns and primary key
 EVERYTHING = frozenset({"indexes", "constraints"})
-
-
-@dataclass(frozen=True)
-class ReferencingFK:
-    """A foreign key (of any table) that references the snapshot's table."""
-
-    table: TableRef
-    name: str | None
-    columns: tuple[str, ...]
-    referred_columns: tuple[str, ...]
-    ondelete: str | None = None
-    onupdate: str | None = None
-    deferrable: bool | None = None
-    initially: str | None = None
-
-
-@dataclass
-class TableSnapshot:
-    """What exists: one table as the database (or offline, the caller's Table) says.
-
-    Never changed once built (planners make a new one with ``dataclasses.replace``); not
-    ``frozen=True``, whose ``__init__`` takes about three times as long, and one is built
-    per operation (bench W5).
-    """
-
-    ref: TableRef
-    #: the table reflected into a private MetaData; never the caller's object
-    table: sa.Table = field(compare=False)
-    #: whether the table holds at least one row (None offline: unknown)
-    has_rows: bool | None
-    #: names of other tables that exist, among those the ops mention
-    existing_tables: frozenset[str] = frozenset()
-    #: reflected facts, offline=False when read from a database
-    offline: bool = False
-    #: SQLite: index name -> its ``CREATE INDEX`` text from ``sqlite_master``
-    index_sql: Mapping[str, str] = field(default_factory=dict, compare=False)
-    #: foreign keys of any table (this one included) that reference this table; None
-    #: when not read (only read when the ops change a primary key)
-    referencing_fks: tuple[ReferencingFK, ...] | None = None
-    #: SQLite: everything a table rebuild needs (stored DDL, pragmas); None when not
-    #: read (only read when the planner says the ops need a rebuild)
-    sqlite: SqliteTableSchema | None = field(default=None, compare=False)
-    #: PostgreSQL: (column, sequence name) of the sequences the table's serial and
-    #: identity columns own; read only when the ops rename the table
-    owned_sequences: tuple[tuple[str, str], ...] = ()
-    #: PostgreSQL: enum types that exist, (schema or None for the default search path,
-    #: name) -> labels; None when not read (offline, or no op mentions an Enum)
-    pg_enums: Mapping[tuple[str | None, str], tuple[str, ...]] | None = field(
-        default=None, compare=False
-    )
-    #: columns of a primary key the ops add that hold NULL in some row (read only then)
-    null_key_columns: tuple[str, ...] = ()
-
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.table.columns]
-
-    def column(self, name: str) -> sa.Column[Any] | None:
-        for col in self.table.columns:
-            if col.name == name:
-                return col
-        # names compare case-insensitively when the database folds them
-        for col in self.table.columns:
-            if col.name.lower() == name.lower():
-                return col
-        return None
-
-    def indexes_on(self, column_name: str) -> list[sa.Index]:
-        return [i for i in self.table.indexes if column_name in {c.name for c in i.columns}]
-
-    def constraints_on(self, column_name: str) -> list[sa.Constraint]:
-        found = []
-        for cons in self.table.constraints:
-            names = {c.name for c in getattr(cons, "columns", ())}
-            if column_name in names:
-                found.append(cons)
-        return found
 
 
 def snapshot(
@@ -180,13 +125,6 @@ def _null_columns(conn: sa.Connection, table: sa.Table, names: tuple[str, ...]) 
     return tuple(found)
 
 
-def plain_column(col: sa.Column[Any]) -> bool:
-    """A column to add that brings no primary key, unique, index, foreign key or
-    constraint of its own: planning it reads nothing of the table's indexes or
-    constraints."""
-    return not (col.primary_key or col.unique or col.index or col.foreign_keys or col.constraints)
-
-
 def reflection_needs(ops: Sequence[Any]) -> frozenset[str]:
     """What planning ``ops`` reads of the table beyond its columns and primary key.
 
@@ -233,7 +171,6 @@ def names_only(ops: Sequence[Any], dialect_name: str) -> bool:
     restate the whole reflected column on a rename, and its reflection is one
     ``SHOW CREATE TABLE`` anyway.
     """
-    from migrate.changeset.databases.sqlite import native_add_column
     from migrate.changeset.ops import AddColumnOp, AlterColumnOp
 
     if dialect_name not in ("postgresql", "sqlite"):
@@ -314,7 +251,6 @@ def presumed_snapshot(ops: Sequence[Any]) -> TableSnapshot:
     costs more than planning the ops; bench W2, W6-pg).
     """
     from migrate.changeset.ops import AlterColumnOp
-    from migrate.changeset.planner import fold
 
     seen: set[str] = set()
     presumed: list[sa.Column[Any]] = []
@@ -472,8 +408,6 @@ def _pg_owned_sequences(conn: sa.Connection, ref: TableRef) -> tuple[tuple[str, 
 
 def with_sqlite_schema(conn: sa.Connection, snap: TableSnapshot) -> TableSnapshot:
     """``snap`` plus the SQLite schema a rebuild works from, read on ``conn``."""
-    from migrate.changeset.rebuild import read_sqlite_schema
-
     schema = read_sqlite_schema(conn, snap.ref.name, schema=snap.ref.schema)
     return dataclasses.replace(snap, sqlite=schema)
 
@@ -482,13 +416,15 @@ def offline_sqlite_schema(snap: TableSnapshot) -> TableSnapshot:
     """Offline: the SQLite schema a rebuild works from, as the Table object describes it."""
     from sqlalchemy.dialects import sqlite
 
-    from migrate.changeset.rebuild import SqliteTableSchema
-
     dialect = sqlite.dialect()
     table_sql = str(sa.schema.CreateTable(snap.table).compile(dialect=dialect)).strip()
+    # By name, then by text: a Table may hold two indexes of one name (a set has no order).
     index_sql = [
-        str(sa.schema.CreateIndex(i).compile(dialect=dialect)).strip()
-        for i in sorted(snap.table.indexes, key=lambda i: str(i.name))
+        sql
+        for _, sql in sorted(
+            (str(i.name), str(sa.schema.CreateIndex(i).compile(dialect=dialect)).strip())
+            for i in snap.table.indexes
+        )
     ]
     return dataclasses.replace(
         snap, sqlite=SqliteTableSchema.from_sql(table_sql, indexes=index_sql)
@@ -601,10 +537,78 @@ def snapshot_from_table(table: sa.Table | None, ref: TableRef) -> TableSnapshot:
     """Offline: what the caller's Table object describes.
 
     The snapshot holds the caller's Table itself, not a copy: planners only read
-    ``snap.table`` and render from :func:`~migrate.changeset.planner.render_table`'s
+    ``snap.table`` and render from :func:`~migrate.changeset.steps.render_table`'s
     copy, and a second ``to_metadata()`` copy per operation was three quarters of the
     offline rendering time (bench W5).
     """
     if table is None:
         table = sa.Table(ref.name, sa.MetaData(), schema=ref.schema)
     return TableSnapshot(ref=ref, table=table, has_rows=None, offline=True)
+
+
+def read_sqlite_schema(
+    conn: sa.Connection, table: str, schema: str | None = None
+) -> SqliteTableSchema:
+    """Read one table's schema on *conn* (call it inside the transaction that will rebuild).
+
+    *schema* names an attached database (``None``: ``main``). Raises
+    :class:`~migrate.exceptions.NoSuchTableError` when there is no such table.
+    """
+    q = f"{quote(schema)}." if schema else ""
+
+    def rows(sql: str, *params: Any) -> list[Any]:
+        return list(conn.exec_driver_sql(sql, params).fetchall())
+
+    found = rows(
+        f"SELECT name, sql FROM {q}sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
+        table,
+    )
+    if not found:
+        where = f" in database {schema!r}" if schema else ""
+        raise NoSuchTableError(f"SQLite has no table named {table!r}{where}")
+    name, sql = found[0][0], found[0][1]
+    parsed = parse_create_table(sql)
+    master = rows(f"SELECT type, name, tbl_name, sql FROM {q}sqlite_master")
+    indexes, triggers, views = [], [], []
+    for kind, oname, tbl, osql in master:
+        if osql is None:
+            continue  # auto-index of a UNIQUE / PRIMARY KEY constraint
+        if kind == "index" and tbl.lower() == name.lower():
+            indexes.append(SqliteObject(kind, oname, osql))
+        elif kind == "trigger" and tbl.lower() == name.lower():
+            triggers.append(SqliteObject(kind, oname, osql))
+        elif kind == "view" and references_identifier(osql, name):
+            views.append(SqliteObject(kind, oname, osql))
+    xinfo = tuple(
+        XInfoColumn(r[0], r[1], r[2], bool(r[3]), r[4], r[5], r[6])
+        for r in rows(f"PRAGMA {q}table_xinfo({quote(name)})")
+    )
+    fks: list[ForeignKeyRow] = []
+    children: list[ForeignKeyRow] = []
+    for kind, oname, _tbl, _osql in master:
+        if kind != "table" or oname.startswith("sqlite_"):
+            continue
+        for r in rows(f"PRAGMA {q}foreign_key_list({quote(oname)})"):
+            fk = ForeignKeyRow(oname, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
+            if oname.lower() == name.lower():
+                fks.append(fk)
+            elif fk.parent.lower() == name.lower():
+                children.append(fk)
+    sequence: int | None = None
+    if any(m[0] == "table" and m[1] == "sqlite_sequence" for m in master):
+        seq = rows(f"SELECT seq FROM {q}sqlite_sequence WHERE name = ? COLLATE NOCASE", name)
+        sequence = int(seq[0][0]) if seq else None
+    return SqliteTableSchema(
+        name=name,
+        sql=sql,
+        table=parsed,
+        indexes=tuple(indexes),
+        triggers=tuple(triggers),
+        views=tuple(views),
+        xinfo=xinfo,
+        foreign_keys=tuple(fks),
+        child_foreign_keys=tuple(children),
+        sequence=sequence,
+        object_names=frozenset(m[1].lower() for m in master),
+        schema=schema,
+    )

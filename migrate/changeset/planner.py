@@ -6,18 +6,17 @@ statement runs); what to emit is decided by ``databases/<dialect>.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql.ddl import ExecutableDDLElement
 
 from migrate.changeset import ddl
 from migrate.changeset.capabilities import Capabilities
 from migrate.changeset.databases import planner_for
-from migrate.changeset.introspect import TableSnapshot
+from migrate.changeset.naming import fold
 from migrate.changeset.ops import (
     UNCHANGED,
     AddColumnOp,
@@ -27,7 +26,22 @@ from migrate.changeset.ops import (
     DropIndexOp,
     Op,
     RenameTableOp,
-    TableRef,
+)
+from migrate.changeset.snapshot import TableSnapshot
+
+# what plans are made of, and the helpers the dialect planners share, live in ``steps``
+# (below both the planners and the runner); their names stay importable from here
+from migrate.changeset.steps import (
+    BACKFILL_BATCH_SIZE,
+    Backfill,
+    Plan,
+    Step,
+    backfill,
+    column_for_render,
+    default_literal,
+    populatable,
+    python_default_value,
+    render_table,
 )
 from migrate.exceptions import (
     DuplicateObjectError,
@@ -37,69 +51,28 @@ from migrate.exceptions import (
     NotSupportedError,
 )
 
+__all__ = [
+    "BACKFILL_BATCH_SIZE",
+    "Backfill",
+    "Plan",
+    "Step",
+    "backfill",
+    "column_for_render",
+    "default_literal",
+    "fold",
+    "needs",
+    "plan",
+    "populatable",
+    "python_default_value",
+    "render_table",
+    "validate",
+]
+
 log = logging.getLogger("migrate.changeset")
-
-#: Rows per batch of a :class:`Backfill` (one UPDATE ... executemany per batch).
-BACKFILL_BATCH_SIZE = 10_000
-
-
-@dataclass(frozen=True)
-class Backfill:
-    """Fill a new column row by row from a Python callable, in batches by primary key.
-
-    Not SQL: the runner executes it itself (``runner.backfill``). Each batch selects the
-    next ``batch_size`` primary keys after the last one seen, calls ``fill()`` once per
-    row and updates those rows by key, logging progress at INFO on ``migrate.changeset``.
-    Offline SQL cannot render it (a per-row Python value has no SQL spelling).
-    """
-
-    table: TableRef
-    column: str
-    fill: Callable[[], Any] = field(compare=False)
-    type: sa.types.TypeEngine[Any] = field(compare=False)
-    key: tuple[str, ...]
-    batch_size: int = BACKFILL_BATCH_SIZE
-
-
-#: One statement of a plan: our DDL elements, SQLAlchemy's, or DML such as a backfill UPDATE.
-Step: TypeAlias = ExecutableDDLElement | sa.Executable | Backfill
 
 #: MySQL/MariaDB ``ALGORITHM=`` and ``LOCK=`` values accepted on every operation.
 MYSQL_ALGORITHMS = ("DEFAULT", "INSTANT", "INPLACE", "NOCOPY", "COPY")
 MYSQL_LOCKS = ("DEFAULT", "NONE", "SHARED", "EXCLUSIVE")
-
-
-@dataclass
-class Plan:
-    """What the runner executes for one operation or batch, in one transaction."""
-
-    steps: list[Step] = field(default_factory=list)
-    #: SQLite: tables to ``PRAGMA foreign_key_check`` before commit
-    fk_check_tables: tuple[str, ...] = ()
-    #: SQLite: the attached database those tables are in (None: main)
-    fk_check_schema: str | None = None
-    #: SQLite: the steps need ``PRAGMA legacy_alter_table=ON``
-    legacy_alter_table: bool = False
-    #: SQLite: how many times the table's rows are copied
-    copies: int = 0
-    #: SQLite: the steps drop a table that foreign keys reference (or that has some):
-    #: they must run with ``PRAGMA foreign_keys`` off (or deferred)
-    needs_foreign_keys_off: bool = False
-    #: SQLite: other tables whose foreign keys reference the rebuilt table
-    child_tables: tuple[str, ...] = ()
-    #: SQLite: the rebuilt table has a foreign key to itself
-    self_referencing: bool = False
-    #: steps run after ``steps`` committed (Engine: each in its own transaction; a
-    #: caller's Connection/Session: right after, in its transaction): batched backfills
-    after_commit: list[Step] = field(default_factory=list)
-    #: PostgreSQL: the steps cannot run inside a transaction block (``CONCURRENTLY``);
-    #: informational: the runner decides from the ops, before it opens a transaction
-    autocommit: bool = False
-    #: run (best effort) when an ``after_commit`` step fails, e.g. drop a NOT VALID check
-    cleanup: list[Step] = field(default_factory=list)
-    #: SQLite: SQL functions (no arguments) the steps call, registered on the connection
-    #: first (a callable default evaluated per row by a rebuild's copy)
-    sqlite_functions: dict[str, Callable[[], Any]] = field(default_factory=dict)
 
 
 def plan(
@@ -132,6 +105,12 @@ def plan(
         ops = coalesce_alters(ops)
     algorithm, lock = mysql_alter_options(ops, options or {})
     p = planner_for(caps).plan(ops, caps, snap)
+    # the batch size of a backfill is this module's BACKFILL_BATCH_SIZE (tunable)
+    for steps in (p.steps, p.after_commit):
+        steps[:] = [
+            dataclasses.replace(s, batch_size=BACKFILL_BATCH_SIZE) if isinstance(s, Backfill) else s
+            for s in steps
+        ]
     if batch and caps.multi_clause_alter:
         p.steps = merge_clauses(p.steps, caps)
     if caps.family == "mysql" and (algorithm or lock):
@@ -284,14 +263,6 @@ def check_types_render(ops: Sequence[Op], caps: Capabilities) -> None:
                 ) from None
 
 
-def fold(name: str) -> str:
-    """``name.lower()`` as SQLAlchemy's ``quoted_name`` computes it (a name with
-    ``quote=True`` stays as it is), without the memo ``quoted_name.lower()`` stores on
-    each name object: hot paths of offline rendering fold the caller's column names
-    once per operation (bench W5)."""
-    return name if getattr(name, "quote", None) else str.lower(name)
-
-
 def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None = None) -> None:
     """Refuse bad input that every dialect would refuse, before anything runs.
 
@@ -394,100 +365,3 @@ def validate(ops: Sequence[Op], snap: TableSnapshot, caps: Capabilities | None =
                     f"(indexes: {', '.join(sorted(indexes)) or 'none'})"
                 )
             indexes.discard(op.index_name)
-
-
-# ---- helpers shared by the dialect planners ---------------------------------------------
-
-
-def render_table(snap: TableSnapshot) -> sa.Table:
-    """A fresh copy of the snapshot's table that steps can reference and extend."""
-    return snap.table.to_metadata(sa.MetaData())
-
-
-def column_for_render(
-    column: sa.Column[Any], table: sa.Table | None, **changes: Any
-) -> sa.Column[Any]:
-    """A copy of ``column`` attached to ``table`` (a render copy), with ``changes`` applied.
-
-    ``table`` None: a detached copy, for a column whose DDL reads nothing of its table
-    (not part of the primary key: see ``postgres._light_plan``).
-    """
-    copy = column._copy()
-    for key, value in changes.items():
-        setattr(copy, key, value)
-    if table is None:
-        return copy
-    if copy.name in table.c:
-        table._columns.remove(table.c[copy.name])  # render copy only, never a caller's table
-    table.append_column(copy)
-    return copy
-
-
-def python_default_value(column: sa.Column[Any]) -> tuple[str, Any]:
-    """Classify the column's Python default: ("none"|"scalar"|"sql", value).
-
-    A callable default is evaluated once here (documented): every existing row gets
-    the same value. A SQL expression default is evaluated per row by the database.
-    """
-    default = column.default
-    if default is None or not populatable(column):
-        return "none", None
-    if getattr(default, "is_sequence", False):
-        return "none", None
-    if getattr(default, "is_scalar", False):
-        return _constant("scalar", default.arg, column)  # type: ignore[attr-defined]
-    if getattr(default, "is_callable", False):
-        try:
-            return _constant("scalar", default.arg(None), column)  # type: ignore[attr-defined]
-        except TypeError as exc:
-            raise InvalidOperationError(
-                f"Cannot evaluate the default of column {column.name!r} to fill existing "
-                f"rows ({exc}); give a scalar or SQL expression default or "
-                "populate_default=False"
-            ) from exc
-    if getattr(default, "is_clause_element", False):
-        return "sql", default.arg  # type: ignore[attr-defined]
-    return "none", None
-
-
-def _constant(kind: str, value: Any, column: sa.Column[Any]) -> tuple[str, Any]:
-    """A constant the column's type must process to store (``PickleType``, ``JSON``):
-    filled by an UPDATE with the value bound (``ddl.TypedValue``), like an SQL default."""
-    if value is not None and ddl.needs_binding(value, column.type):
-        return "sql", ddl.TypedValue(value, column.type, column.name)
-    return kind, value
-
-
-def populatable(column: sa.Column[Any]) -> bool:
-    return column.server_default is None
-
-
-def backfill(table: sa.Table, column_name: str, value: Any, kind: str) -> sa.Update:
-    """``UPDATE t SET c = value`` for existing rows (value literal or SQL expression).
-
-    A literal value is set on a column of a table clause of its own: the statement
-    compiles after the whole plan is built, and a later op of the batch may have
-    dropped or renamed the column in ``table`` by then.
-    """
-    col = table.c[column_name]
-    if kind == "sql":  # the expression may read the table's other columns
-        return sa.update(table).values({col: value})
-    target = sa.table(table.name, sa.column(col.name, col.type), schema=table.schema)
-    return sa.update(target).values({target.c[0]: default_literal(value, col.type)})
-
-
-_PROBE = sa.engine.default.DefaultDialect()
-
-
-def default_literal(value: Any, type_: sa.types.TypeEngine[Any]) -> sa.BindParameter[Any]:
-    """``value``, a column's constant Python default, as a literal of the column's type;
-    one that type cannot write as SQL (``default=3`` on a ``String`` column) as a literal
-    of the value's own Python type, which the database converts on assignment like it
-    converts the value of an INSERT."""
-    try:
-        processor = type_.literal_processor(_PROBE)
-        if processor is not None:
-            processor(value)
-    except Exception:  # noqa: BLE001 (any failure of the type's own renderer)
-        return sa.literal(value)
-    return sa.literal(value, type_=type_)

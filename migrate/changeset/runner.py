@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import contextvars
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.ddl import ExecutableDDLElement
+from sqlalchemy.schema import ExecutableDDLElement
 
 from migrate.changeset import capabilities, ddl, introspect, planner
 from migrate.changeset.binding import Bindable
@@ -30,7 +30,8 @@ from migrate.changeset.ops import (
     Op,
     RenameTableOp,
 )
-from migrate.changeset.planner import Backfill, Plan, Step
+from migrate.changeset.snapshot import TableSnapshot
+from migrate.changeset.steps import Backfill, Plan, Step
 from migrate.exceptions import (
     Error,
     ForeignKeyViolationError,
@@ -82,6 +83,23 @@ def to_sql(dialect: str | Dialect, stream: TextIO | None = None) -> Iterator[lis
 
 def offline_active() -> bool:
     return _offline.get() is not None
+
+
+#: A check of planned ops against the table, online, before anything is sent: it raises
+#: to refuse the change (nothing ran) or warns. ``check(conn, ops, snap)``.
+Check: TypeAlias = Callable[[sa.Connection, Sequence[Op], TableSnapshot], None]
+
+_checks: list[Check] = []
+
+
+def add_check(check: Check) -> None:
+    """Run ``check`` on every online :func:`run` after planning, before any statement.
+
+    How modules above the runner bring their own rules without the runner knowing them
+    (``galera`` adds its primary-key check).
+    """
+    if check not in _checks:
+        _checks.append(check)
 
 
 def run(
@@ -156,10 +174,8 @@ def run(
             if "sqlite_schema" in planner.needs(ops, caps, snap):
                 snap = introspect.with_sqlite_schema(conn, snap)
             p = planner.plan(ops, caps, snap, batch=batch, options=options, validated=True)
-            if caps.family == "mysql" and capabilities.galera(conn) is not None:
-                from migrate.changeset import galera
-
-                galera.check_primary_key(conn, ops, snap)
+            for check in _checks:
+                check(conn, ops, snap)
             # the caller's transaction: the plan's after-commit steps right after, in it
             apply(conn, p, savepoint=_in_callers_transaction(conn, target), after=not own)
     if p.after_commit and isinstance(target, sa.Engine):
@@ -203,7 +219,7 @@ def one_statement(ops: Sequence[Op], caps: capabilities.Capabilities) -> bool:
         caps.family == "mysql"
         and len(ops) == 1
         and isinstance(ops[0], AddColumnOp)
-        and introspect.plain_column(ops[0].column)
+        and capabilities.plain_column(ops[0].column)
         and not introspect.wants_rows(ops)
     )
 

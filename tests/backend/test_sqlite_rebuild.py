@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from migrate.changeset.databases.sqlite import from_rebuild_plan
+from migrate.changeset.introspect import read_sqlite_schema
 from migrate.changeset.ops import (
     AddColumnOp,
     AddConstraintOp,
@@ -21,11 +22,7 @@ from migrate.changeset.ops import (
     Op,
     TableRef,
 )
-from migrate.changeset.rebuild import (
-    RebuildPlan,
-    plan_rebuild,
-    read_sqlite_schema,
-)
+from migrate.changeset.rebuild import RebuildPlan, plan_rebuild
 from migrate.changeset.runner import run_plan
 from migrate.changeset.sqlite_schema import parse_create_table, quote
 from migrate.exceptions import InvalidOperationError

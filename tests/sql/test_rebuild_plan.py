@@ -369,3 +369,29 @@ def test_unique_index_counts_as_a_unique_constraint() -> None:
         'CONSTRAINT "ix_b" UNIQUE' in x or "CONSTRAINT ix_b UNIQUE" in x for x in plan.statements
     )
     assert any("CREATE INDEX ix_b" in x for x in plan.statements)
+
+
+def test_offline_rebuild_orders_same_named_indexes_by_their_text() -> None:
+    """Two indexes of one name (a Table keeps them in a set): the offline SQL is the same
+    every time, ordered by name and then by text (bench/differential.py seed 1163)."""
+    from migrate.changeset import to_sql
+
+    outputs = set()
+    for _ in range(12):
+        meta = sa.MetaData()
+        t = sa.Table(
+            "t",
+            meta,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("a", sa.Integer),
+            sa.Column("b", sa.Integer),
+            sa.Column("c", sa.Integer),
+            sa.Index("ix_1", "b"),
+            sa.Index("ix_1", "a"),
+        )
+        with to_sql("sqlite") as statements:
+            t.c.c.alter(nullable=False)
+        indexes = [s for s in statements if s.startswith("CREATE INDEX")]
+        assert indexes == ["CREATE INDEX ix_1 ON t (a);", "CREATE INDEX ix_1 ON t (b);"]
+        outputs.add(tuple(statements))
+    assert len(outputs) == 1

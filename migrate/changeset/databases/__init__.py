@@ -7,14 +7,12 @@ The legacy module names of sqlalchemy-migrate (``postgres``, ``sqlite``,
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from migrate.changeset.capabilities import Capabilities
-from migrate.changeset.introspect import TableSnapshot
 from migrate.changeset.ops import Op
-
-if TYPE_CHECKING:  # the planner module imports this package
-    from migrate.changeset.planner import Plan
+from migrate.changeset.snapshot import TableSnapshot
+from migrate.changeset.steps import Plan
 
 __all__ = ["postgres", "sqlite", "mysql", "oracle", "ibmdb2"]
 

@@ -10,9 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 
-from migrate.changeset import _tables, ddl, planner
+from migrate.changeset import _tables, ddl
 from migrate.changeset.capabilities import Capabilities, dialect_from_name
-from migrate.changeset.introspect import TableSnapshot
+from migrate.changeset.naming import fold
 from migrate.changeset.ops import (
     UNCHANGED,
     AddColumnOp,
@@ -25,13 +25,13 @@ from migrate.changeset.ops import (
     Op,
     RenameTableOp,
 )
-from migrate.changeset.planner import (
+from migrate.changeset.snapshot import TableSnapshot
+from migrate.changeset.steps import (
     Backfill,
     Plan,
     backfill,
     column_for_render,
     default_literal,
-    fold,
     python_default_value,
 )
 from migrate.exceptions import InvalidOperationError, NotSupportedError
@@ -124,8 +124,9 @@ def add_column_per_row(
         return fill(None)
 
     target = p.steps if in_steps else p.after_commit
-    size = planner.BACKFILL_BATCH_SIZE if key else 1  # read per call: a program may tune it
-    target.append(Backfill(op.table, col.name, value, col.type, key, size))
+    # the batch size: planner.plan sets it (planner.BACKFILL_BATCH_SIZE, tunable); without
+    # a key, one row per UPDATE ... LIMIT 1
+    target.append(Backfill(op.table, col.name, value, col.type, key))
     if not col.nullable:
         target.append(set_not_null(op, caps, col, rt))
 
@@ -426,7 +427,7 @@ class ColumnList:
 
     For light plans (``postgres._light_plan``: only plain column changes), which read
     nothing of the table but its columns. Lookups and changes follow
-    :meth:`TableSnapshot.column <migrate.changeset.introspect.TableSnapshot.column>` and
+    :meth:`TableSnapshot.column <migrate.changeset.snapshot.TableSnapshot.column>` and
     :func:`advance` on a copy exactly; the snapshot's own Column objects are never
     changed: an altered column becomes a changed copy, made when it is looked up again.
     """

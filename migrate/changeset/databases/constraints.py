@@ -19,7 +19,6 @@ import sqlalchemy as sa
 from migrate.changeset import ddl, sqlite_schema
 from migrate.changeset.capabilities import Capabilities, dialect_from_name
 from migrate.changeset.databases.common import column_named, columns_named
-from migrate.changeset.introspect import ReferencingFK, TableSnapshot
 from migrate.changeset.ops import (
     AddConstraintOp,
     DropColumnOp,
@@ -28,7 +27,8 @@ from migrate.changeset.ops import (
     RenameIndexOp,
     TableRef,
 )
-from migrate.changeset.planner import Plan
+from migrate.changeset.snapshot import ReferencingFK, TableSnapshot
+from migrate.changeset.steps import Plan
 from migrate.exceptions import (
     DuplicateObjectError,
     InvalidOperationError,

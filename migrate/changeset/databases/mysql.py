@@ -12,7 +12,6 @@ from migrate.changeset import ddl
 from migrate.changeset.capabilities import Capabilities
 from migrate.changeset.databases import common
 from migrate.changeset.databases.constraints import ConstraintBook
-from migrate.changeset.introspect import TableSnapshot
 from migrate.changeset.ops import (
     AddColumnOp,
     AddConstraintOp,
@@ -25,7 +24,8 @@ from migrate.changeset.ops import (
     RenameIndexOp,
     RenameTableOp,
 )
-from migrate.changeset.planner import Plan, render_table
+from migrate.changeset.snapshot import TableSnapshot
+from migrate.changeset.steps import Plan, render_table
 from migrate.exceptions import NotSupportedError
 
 

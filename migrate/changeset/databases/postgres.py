@@ -9,11 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from migrate.changeset import ddl, planner
-from migrate.changeset.capabilities import Capabilities, dialect_from_name
+from migrate.changeset import ddl
+from migrate.changeset.capabilities import Capabilities, dialect_from_name, plain_column
 from migrate.changeset.databases import common
 from migrate.changeset.databases.constraints import ConstraintBook
-from migrate.changeset.introspect import TableSnapshot, plain_column
+from migrate.changeset.naming import fold
 from migrate.changeset.ops import (
     UNCHANGED,
     AddColumnOp,
@@ -29,7 +29,12 @@ from migrate.changeset.ops import (
     TableRef,
     ValidateConstraintOp,
 )
-from migrate.changeset.planner import Plan, fold, render_table
+from migrate.changeset.snapshot import TableSnapshot
+from migrate.changeset.steps import (
+    Plan,
+    python_default_value,
+    render_table,
+)
 from migrate.exceptions import InvalidOperationError, NotSupportedError
 
 
@@ -163,13 +168,13 @@ def _plain_new_column(op: AddColumnOp) -> bool:
     ):
         return False
     if op.populate_default:
-        kind, _ = planner.python_default_value(col)
+        kind, _ = python_default_value(col)
         return kind != "sql" and not common.callable_default(col)
     return True
 
 
 def _uses_render_table(ops: Sequence[Op], snap: TableSnapshot) -> bool:
-    """Whether planning ``ops`` (not a light plan) reads :func:`planner.render_table`'s
+    """Whether planning ``ops`` (not a light plan) reads :func:`steps.render_table`'s
     copy. Conservative: only single operations whose steps are built from names are
     exempt."""
     if len(ops) != 1:

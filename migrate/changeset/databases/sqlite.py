@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import sqlalchemy as sa
 
 from migrate.changeset import ddl
-from migrate.changeset.capabilities import Capabilities
+from migrate.changeset.capabilities import Capabilities, native_add_column
 from migrate.changeset.databases import common
 from migrate.changeset.databases.constraints import (
     ConstraintBook,
     sqlite_drop_column,
     sqlite_index_only_drop,
 )
-from migrate.changeset.introspect import TableSnapshot
 from migrate.changeset.ops import (
     AddColumnOp,
     AlterColumnOp,
@@ -26,15 +24,16 @@ from migrate.changeset.ops import (
     RenameIndexOp,
     RenameTableOp,
 )
-from migrate.changeset.planner import (
+from migrate.changeset.rebuild import RebuildPlan, plan_rebuild
+from migrate.changeset.snapshot import TableSnapshot
+from migrate.changeset.sqlite_schema import references_identifier
+from migrate.changeset.steps import (
     Plan,
     backfill,
     column_for_render,
     python_default_value,
     render_table,
 )
-from migrate.changeset.rebuild import RebuildPlan, plan_rebuild
-from migrate.changeset.sqlite_schema import references_identifier
 from migrate.exceptions import NotSupportedError
 
 
@@ -117,30 +116,6 @@ def plan(ops: Sequence[Op], caps: Capabilities, snap: TableSnapshot) -> Plan:
         if len(ops) > 1:
             common.advance(snap, rt, op, changes)
     return p
-
-
-def native_add_column(col: sa.Column[Any]) -> bool:
-    """SQLite's ADD COLUMN rules (sqlite.org/lang_altertable.html#altertabaddcol)."""
-    if col.primary_key or col.unique:
-        return False
-    default = col.server_default
-    if default is not None and not _constant_default(default):
-        return False
-    if not col.nullable and default is None:
-        # NOT NULL needs a non-NULL server default; a Python-only default would have to
-        # become a permanent server default, which the column does not declare
-        return False
-    return True
-
-
-def _constant_default(default: Any) -> bool:
-    arg = getattr(default, "arg", None)
-    if isinstance(arg, str):
-        return True
-    if isinstance(arg, sa.sql.elements.TextClause):
-        text = arg.text.strip().upper()
-        return not text.startswith("(") and not text.startswith("CURRENT_")
-    return False
 
 
 def add_column(p: Plan, op: AddColumnOp, rt: sa.Table) -> None:
