@@ -575,3 +575,48 @@ def test_mysql_plain_add_duplicate_column_is_our_error(engine: sa.Engine) -> Non
         sa.Column("note", sa.Integer).create(t2)
     assert schema_state(engine) == before
     assert t is not t2
+
+
+# --------------------------------------------------------------------------- found by the
+# replayed chains (tests/replay/), not in issue #19's list
+
+
+@pytest.mark.xfail(
+    reason="keystone 073: PK drop + alter(primary_key=True) + PrimaryKeyConstraint(table=t)"
+    ".create() keys the table on the altered column alone (0.13: on every column marked "
+    "primary_key)",
+    strict=True,
+)
+def test_primary_key_recreated_from_the_columns_marked_primary_key(engine: sa.Engine) -> None:
+    """Keystone 073 (its PostgreSQL and MariaDB branch)::
+
+        migrate.PrimaryKeyConstraint(table=assignment_table).drop()
+        assignment_table.c.inherited.alter(primary_key=True)
+        migrate.PrimaryKeyConstraint(table=assignment_table).create()
+
+    sqlalchemy-migrate 0.13 ends with the key ``(type, actor_id, inherited)``: the drop leaves
+    the Table's columns marked ``primary_key``, ``alter(primary_key=True)`` only marks one
+    more (no DDL), and a ``PrimaryKeyConstraint`` given a table and no columns takes every
+    column so marked. Here the drop unmarks the columns, ``alter(primary_key=True)`` makes
+    the key ``(inherited)`` in the database and the final ``create()`` adds nothing: the
+    table ends keyed on ``(inherited)`` alone, on every backend."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE assignment (type VARCHAR(20) NOT NULL, actor_id VARCHAR(64) NOT "
+            "NULL, inherited BOOLEAN DEFAULT FALSE NOT NULL, "
+            "CONSTRAINT assignment_pkey PRIMARY KEY (type, actor_id))"
+        )
+        conn.exec_driver_sql("INSERT INTO assignment VALUES ('UserProject', 'u1', FALSE)")
+    meta = MetaData(bind=engine)
+    assignment = sa.Table("assignment", meta, autoload_with=engine)
+
+    PrimaryKeyConstraint(table=assignment).drop()
+    assignment.c.inherited.alter(primary_key=True)
+    PrimaryKeyConstraint(table=assignment).create()
+
+    pk = sa.inspect(engine).get_pk_constraint("assignment")
+    assert pk["constrained_columns"] == ["type", "actor_id", "inherited"]
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT type, actor_id FROM assignment").all() == [
+            ("UserProject", "u1")
+        ]
