@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, MetaData, Table
 from sqlalchemy.exc import IntegrityError
 
+from migrate.changeset.diff import SchemaDiff, compare
 from migrate.exceptions import (
     DatabaseAlreadyControlledError,
     DatabaseNotControlledError,
@@ -37,8 +38,15 @@ from migrate.versioning.version_table import (
 
 log = logging.getLogger("migrate.versioning")
 
-#: What the model comparisons need (SPEC section 12); named in their NotSupportedError.
-DIFF_CAPABILITY = "diff (migrate.changeset.compare)"
+
+def model_diff(engine: Engine, model: Any, repository: Repository) -> SchemaDiff:
+    """What must change so the database matches ``model``; the version table left out."""
+    version_table = repository.version_table
+
+    def include(obj: Any, kind: str, reflected: bool) -> bool:
+        return not (kind == "table" and getattr(obj, "name", None) == version_table)
+
+    return compare(load_metadata(model), engine, include=include)
 
 
 class Changeset(list[tuple[int, Script]]):
@@ -175,9 +183,11 @@ class ControlledSchema:
         self.load()
 
     def update_db_from_model(self, model: Any) -> None:
-        """Not yet: needs the ``diff`` capability (raises NotSupportedError)."""
-        load_metadata(model)
-        raise NotSupportedError(f"update_db_from_model needs {DIFF_CAPABILITY}")
+        """Change the database to match ``model`` (:func:`migrate.changeset.compare`'s
+        changes, run as the script it writes), then record the repository's latest
+        version, as 0.13 did."""
+        model_diff(self.engine, model, self.repository).apply(self.engine)
+        self.update_repository_table(int(self.version), int(self.repository.latest))
 
     @classmethod
     def create(
@@ -214,11 +224,11 @@ class ControlledSchema:
     @classmethod
     def compare_model_to_db(
         cls, engine: Engine, model: Any, repository: Repository | str | Path
-    ) -> Any:
-        """Not yet: needs the ``diff`` capability (raises NotSupportedError)."""
-        as_repository(repository)
-        load_metadata(model)
-        raise NotSupportedError(f"compare_model_to_db needs {DIFF_CAPABILITY}")
+    ) -> SchemaDiff:
+        """The changes that make the database match ``model``: a
+        :class:`~migrate.changeset.SchemaDiff`, falsy when they match (0.13 returned its
+        own ``SchemaDiff``, also falsy when in sync; ``str()`` lists the changes)."""
+        return model_diff(engine, model, as_repository(repository))
 
     @classmethod
     def create_model(

@@ -310,36 +310,44 @@ def test_flask_tutorial_scripts(engine: Engine, tmp_path: Path) -> None:
     api.create(repo, "database repository")
     api.version_control(uri, repo, api.version(repo))
     assert api.db_version(uri, repo) == 0
-    # db_migrate.py: the old model from create_model; the update script needs diff.
+    with engine.begin() as conn:
+        conn.execute(model.tables["user"].insert().values(id=1, nickname="ann"))
+    # The model grows a column, as the tutorial's models.py does.
+    new_model = sa.MetaData()
+    sa.Table(
+        "user",
+        new_model,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("nickname", sa.String(64), index=True, unique=True),
+        sa.Column("about_me", sa.String(140)),
+    )
+    # db_migrate.py: the old model from create_model, the update script from the two
+    # models, written as the next version, then upgrade.
+    v = api.db_version(uri, repo)
+    migration = Path(repo) / "versions" / f"{v + 1:03d}_migration.py"
     source = api.create_model(uri, repo)
     old_model = types.ModuleType("old_model")
     exec(source, old_model.__dict__)
     assert sorted(old_model.meta.tables) == ["user"]
     assert [c.name for c in old_model.meta.tables["user"].columns] == ["id", "nickname"]
-    with pytest.raises(exceptions.NotSupportedError, match="diff"):
-        api.make_update_script_for_model(uri, repo, old_model.meta, model)
-    # The script written by hand instead, then db_upgrade.py / db_downgrade.py.
-    api.script("add about_me", repo)
-    script = Path(repo) / "versions" / "001_add_about_me.py"
-    text = script.read_text()
-    assert "def upgrade(migrate_engine):" in text and "def downgrade(migrate_engine):" in text
-    up, down = text.split("    meta.bind = migrate_engine\n")[:2]
-    script.write_text(
-        up
-        + "    meta.bind = migrate_engine\n"
-        + '    user = Table("user", meta, autoload_with=migrate_engine)\n'
-        + '    Column("about_me", String(140)).create(user)\n'
-        + down
-        + "    meta.bind = migrate_engine\n"
-        + '    Table("user", meta, autoload_with=migrate_engine).c.about_me.drop()\n'
-    )
+    script = api.make_update_script_for_model(uri, repo, old_model.meta, new_model)
+    assert "def upgrade(migrate_engine):" in script and "def downgrade(migrate_engine):" in script
+    assert "about_me" in script
+    migration.write_text(script)
+    assert tables(engine) == ["migrate_version", "user"]  # writing it changed nothing
     api.upgrade(uri, repo)
     assert api.db_version(uri, repo) == 1
     assert columns(engine, "user") == ["id", "nickname", "about_me"]
-    v = api.db_version(uri, repo)
-    api.downgrade(uri, repo, v - 1)
+    assert not api.compare_model_to_db(uri, repo, new_model)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(new_model.tables["user"])).all() == [(1, "ann", None)]
+    # db_downgrade.py
+    api.downgrade(uri, repo, api.db_version(uri, repo) - 1)
     assert api.db_version(uri, repo) == 0
     assert columns(engine, "user") == ["id", "nickname"]
+    assert not api.compare_model_to_db(uri, repo, old_model.meta)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(model.tables["user"])).all() == [(1, "ann")]
 
 
 def test_create_model_round_trip(engine: Engine, tmp_path: Path) -> None:
@@ -516,16 +524,32 @@ def test_preview_sql_and_py_change_nothing(
     assert version_rows(engine) == [("app", 0)]
 
 
-def test_model_functions_need_diff(engine: Engine, tmp_path: Path) -> None:
+def test_compare_model_to_db_and_update_db_from_model(engine: Engine, tmp_path: Path) -> None:
     path = str(app_repository(tmp_path / "repo"))
     api.version_control(engine, path)
+    api.upgrade(engine, path, 1)
     model = sa.MetaData()
-    with pytest.raises(exceptions.NotSupportedError, match="diff"):
-        api.compare_model_to_db(engine, path, model)
-    with pytest.raises(exceptions.NotSupportedError, match="diff"):
-        api.update_db_from_model(engine, path, model)
-    assert version_rows(engine) == [("app", 0)]
-    assert tables(engine) == ["migrate_version"]
+    sa.Table(
+        "accounts",
+        model,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(40), nullable=False),
+        sa.Column("nickname", sa.String(30)),
+    )
+    found = api.compare_model_to_db(engine, path, model)
+    assert found and [c.what for c in found] == ["add_column"]
+    assert "nickname" in str(found) and "migrate_version" not in str(found)
+    api.update_db_from_model(engine, path, model)
+    # 0.13: the database then matches the model and is recorded at the latest version.
+    assert version_rows(engine) == [("app", 3)]
+    assert columns(engine, "accounts") == ["id", "name", "nickname"]
+    assert accounts_rows(engine) == [(1, "ann", None), (2, "bob", None)]
+    assert not api.compare_model_to_db(engine, path, model)
+
+
+def accounts_rows(engine: Engine) -> list[tuple[object, ...]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.text("SELECT * FROM accounts ORDER BY id"))]
 
 
 def test_source_help_and_script_names(tmp_path: Path) -> None:
