@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.engine import CursorResult
 
+from migrate.exceptions import InvalidOperationError
 from migrate.versioning.repository import Repository, Step
 from migrate.versioning.script import Direction, Script, SqlScript
 from migrate.versioning.version_table import ensure_version, version_table, write_version
@@ -37,10 +38,15 @@ class ScriptConnection(Connection):
     Engine idioms of legacy scripts it also has:
 
     * ``name`` and ``url``, as on an Engine (``if migrate_engine.name == "sqlite":``);
-    * ``connect()`` and ``begin()``, which give this same connection in this same
-      transaction (``with migrate_engine.begin() as conn:``); the runner commits;
+    * ``connect()``, which gives this same connection (``conn = migrate_engine.connect()``
+      and ``with migrate_engine.connect() as conn:`` alike; the script's ``close()`` leaves
+      it open for the runner), and ``begin()``, which joins the runner's transaction
+      (``with migrate_engine.begin() as conn:``, ``trans = conn.begin(); trans.commit()``);
+      the runner commits;
     * ``execute("raw SQL")``: a string runs as it is written (SQLAlchemy 2 needs ``text()``).
     """
+
+    _held_by_runner = False
 
     @property
     def name(self) -> str:
@@ -50,13 +56,17 @@ class ScriptConnection(Connection):
     def url(self) -> Any:
         return self.engine.url
 
-    def connect(self) -> AbstractContextManager[ScriptConnection]:
-        return nullcontext(self)
+    def connect(self) -> ScriptConnection:
+        return self
+
+    def close(self) -> None:
+        if not self._held_by_runner:
+            super().close()
 
     def begin(self) -> Any:
         if self.in_transaction():
-            return nullcontext(self)
-        return super().begin()
+            return JoinedTransaction(self)
+        return JoinedTransaction(self, super().begin())
 
     def execute(
         self,
@@ -70,6 +80,46 @@ class ScriptConnection(Connection):
         return super().execute(statement, parameters, execution_options=execution_options)
 
 
+class JoinedTransaction:
+    """What a script's ``begin()`` gets: ``with`` gives the connection, as ``Engine.begin()``
+    does. Inside the runner's transaction ``commit()`` and ``close()`` leave the work to the
+    runner's commit and ``rollback()`` raises (the runner rolls the version back when the
+    script raises); outside it (a script committed the runner's work itself) it is a real
+    transaction of its own."""
+
+    def __init__(self, connection: ScriptConnection, own: Any = None) -> None:
+        self.connection = connection
+        self.own = own  # the real transaction begun here, if any
+        self.is_active = True
+
+    def __enter__(self) -> ScriptConnection:
+        return self.connection
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if self.own is not None and self.own.is_active:
+            if exc_type is None:
+                self.own.commit()
+            else:
+                self.own.rollback()
+
+    def commit(self) -> None:
+        if self.own is not None:
+            self.own.commit()
+
+    def close(self) -> None:
+        if self.own is not None:
+            self.own.close()
+
+    def rollback(self) -> None:
+        if self.own is not None:
+            self.own.rollback()
+            return
+        raise InvalidOperationError(
+            "a script runs inside the runner's transaction with its version bump: raise an "
+            "exception to roll the version back instead of calling rollback()"
+        )
+
+
 @contextmanager
 def script_connection(engine: Engine) -> Iterator[ScriptConnection]:
     """A :class:`ScriptConnection` with its transaction begun (``BEGIN IMMEDIATE`` on SQLite).
@@ -79,6 +129,7 @@ def script_connection(engine: Engine) -> Iterator[ScriptConnection]:
     when it would later upgrade a read lock.
     """
     connection = ScriptConnection(engine)
+    connection._held_by_runner = True
     try:
         if engine.dialect.name == "sqlite":
             # pysqlite does not BEGIN before DDL by itself; this makes the DDL transactional.
@@ -92,6 +143,7 @@ def script_connection(engine: Engine) -> Iterator[ScriptConnection]:
             raise
         connection.commit()
     finally:
+        connection._held_by_runner = False
         connection.close()
 
 

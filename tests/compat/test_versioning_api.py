@@ -618,3 +618,42 @@ def test_controlled_schema_upgrade_drop_and_table(engine: Engine, tmp_path: Path
     assert "migrate_version" not in tables(engine)
     with pytest.raises(exceptions.DatabaseNotControlledError):
         schema.load()
+
+
+ENGINE_IDIOMS = """
+from sqlalchemy import text
+
+
+def upgrade(migrate_engine):
+    conn = migrate_engine.connect()  # no `with`: legacy scripts keep it in a variable
+    conn.execute(text("CREATE TABLE idioms (id INTEGER PRIMARY KEY)"))
+    trans = conn.begin()
+    conn.execute(text("INSERT INTO idioms (id) VALUES (1)"))
+    trans.commit()
+    conn.close()
+    with migrate_engine.begin() as c:  # Engine.begin(): the block gets a connection
+        c.execute(text("INSERT INTO idioms (id) VALUES (2)"))
+    with migrate_engine.connect() as c:
+        c.execute(text("INSERT INTO idioms (id) VALUES (3)"))
+
+
+def downgrade(migrate_engine):
+    migrate_engine.execute("DROP TABLE idioms")
+"""
+
+
+def test_scripts_use_migrate_engine_as_an_engine(engine: Engine, tmp_path: Path) -> None:
+    """``connect()`` kept in a variable and closed, ``begin()`` with ``commit()``, and
+    ``with migrate_engine.begin() as conn`` (real chains: glance 010, heat 056)."""
+    path = str(write_repository(tmp_path / "repo", "idioms", {"001_idioms.py": ENGINE_IDIOMS}))
+    api.version_control(engine, path)
+    api.upgrade(engine, path)
+    assert version_rows(engine) == [("idioms", 1)]
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT id FROM idioms ORDER BY id")).all() == [
+            (1,),
+            (2,),
+            (3,),
+        ]
+    api.downgrade(engine, path, 0)
+    assert tables(engine) == ["migrate_version"]

@@ -72,6 +72,17 @@ CHAINS = {
 }
 
 
+def write_repository(chain: Chain, folder: Path) -> Path:
+    """``folder`` made a sqlalchemy-migrate repository of ``chain`` (its ``versions`` linked)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "migrate.cfg").write_text(
+        f"[db_settings]\nrepository_id={chain.name}\nversion_table=migrate_version\n"
+        "required_dbs=[]\n"
+    )
+    (folder / "versions").symlink_to(chain.versions_dir, target_is_directory=True)
+    return folder
+
+
 def dialect_key(engine: sa.engine.Engine) -> str:
     """The name sqlalchemy-migrate 0.13 used for ``NNN_<name>_upgrade.sql`` scripts."""
     name = engine.dialect.name
@@ -169,8 +180,14 @@ def replay(
     first: int | None = None,
     last: int | None = None,
     seed: bool = True,
+    repository: Path | None = None,
 ) -> Replay:
-    """Run the versions of ``chain`` (``first`` to ``last``, default all) on ``engine``."""
+    """Run the versions of ``chain`` (``first`` to ``last``, default all) on ``engine``.
+
+    With ``repository`` (a folder holding a ``migrate.cfg`` whose ``repository_id`` is the
+    chain's name and whose ``versions`` is the chain's), each version runs through
+    ``migrate.versioning.api.upgrade(engine, repository, n)`` instead: the runner that
+    applications embed picks the script and records the version itself."""
     _activate_shims(chain)
     result = Replay(chain.name)
     key = dialect_key(engine)
@@ -199,7 +216,7 @@ def replay(
     real_uuid4 = uuid.uuid4
     uuid.uuid4 = uuid4
     try:
-        _replay_versions(chain, engine, versions, seeds, key, result, stop_on_error)
+        _replay_versions(chain, engine, versions, seeds, key, result, stop_on_error, repository)
     finally:
         uuid.uuid4 = real_uuid4
     return result
@@ -213,6 +230,7 @@ def _replay_versions(
     key: str,
     result: Replay,
     stop_on_error: bool,
+    repository: Path | None = None,
 ) -> None:
     start = time.perf_counter()
     for number, path in versions:
@@ -220,6 +238,12 @@ def _replay_versions(
         try:
             if number in seeds:
                 seeds[number](engine)
+            if repository is not None:
+                from migrate.versioning import api
+
+                api.upgrade(engine, str(repository), number)
+                result.reached = number
+                continue
             sql = chain.sql_script(number, key)
             if sql is not None:
                 run_sql_script(engine, sql)

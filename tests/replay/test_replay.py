@@ -17,12 +17,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from tests.replay.chains import CHAINS, differences, load_golden, replay, snapshot
+from tests.replay.chains import (
+    CHAINS,
+    differences,
+    load_golden,
+    replay,
+    snapshot,
+    write_repository,
+)
 
 
 @dataclass(frozen=True)
@@ -113,14 +121,20 @@ def _golden_snapshot(golden: dict[str, Any], deliberate: list[Known]) -> dict[st
     return snap
 
 
+@pytest.mark.parametrize("via", ["harness", "versioning-api"])
 @pytest.mark.parametrize("chain", sorted(CHAINS))
 def test_chain_reaches_legacy_golden(
     chain: str,
+    via: str,
     engine: sa.Engine,
     backend_name: str,
     request: pytest.FixtureRequest,
     replay_times: list[tuple[str, str, float, float]],
+    tmp_path: Path,
 ) -> None:
+    """``harness``: 0.13's order of scripts and version bumps, by ``chains.replay``;
+    ``versioning-api``: each version by ``migrate.versioning.api.upgrade`` on a repository
+    of the chain, as an application embedding ``migrate.versioning`` runs it."""
     defects = DEFECTS.get((chain, backend_name), [])
     deliberate = DELIBERATE.get((chain, backend_name), [])
     if defects:
@@ -130,8 +144,14 @@ def test_chain_reaches_legacy_golden(
     # A pool of its own: MySQL keeps a session's character_set_database from before the
     # harness re-created the database, and keystone 067 changes the database's charset.
     own = sa.create_engine(engine.url)
+    repository = None
+    if via == "versioning-api":
+        repository = write_repository(CHAINS[chain], tmp_path / chain)
+        replay_times = []  # the timing table compares the harness's replays
     try:
-        _replay_and_compare(chain, backend_name, own, golden, defects, deliberate, replay_times)
+        _replay_and_compare(
+            chain, backend_name, own, golden, defects, deliberate, replay_times, repository
+        )
     finally:
         own.dispose()
 
@@ -144,8 +164,9 @@ def _replay_and_compare(
     defects: list[Known],
     deliberate: list[Known],
     replay_times: list[tuple[str, str, float, float]],
+    repository: Path | None,
 ) -> None:
-    result = replay(CHAINS[chain], engine, stop_on_error=False)
+    result = replay(CHAINS[chain], engine, stop_on_error=False, repository=repository)
     if result.failed_at is not None:
         if result.failed_at in {d.stops_at for d in defects}:
             raise KnownDefect(f"stops at {result.failed_at}: {result.error}")
