@@ -240,6 +240,8 @@ def alter_column(
     delta.alter_metadata = True
     delta._deferred = False
     delta.result_column = original
+    if defer_key:
+        delta.diffs["primary_key"] = True  # made in the Table only, by the next create()
     return delta
 
 

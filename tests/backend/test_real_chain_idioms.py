@@ -623,7 +623,8 @@ def test_primary_key_recreated_from_the_columns_marked_primary_key(engine: sa.En
 
     PrimaryKeyConstraint(table=assignment).drop()
     assert sa.inspect(engine).get_pk_constraint("assignment")["constrained_columns"] == []
-    assignment.c.inherited.alter(primary_key=True)
+    delta = assignment.c.inherited.alter(primary_key=True)
+    assert delta["primary_key"] is True
     # nothing sent: still no key in the database, the Table marks the column
     assert sa.inspect(engine).get_pk_constraint("assignment")["constrained_columns"] == []
     assert assignment.c.inherited.primary_key
