@@ -648,6 +648,26 @@ def test_primary_key_recreated_from_the_columns_marked_primary_key(engine: sa.En
     assert pk["constrained_columns"] == ["type", "actor_id"]
 
 
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
+def test_rekey_offline_sends_one_drop_and_one_create(dialect: str) -> None:
+    """Offline (keystone 073's branch for PostgreSQL and MariaDB): the drop, nothing for
+    the alter, and the create of the whole key."""
+    t = sa.Table(
+        "assignment",
+        sa.MetaData(),
+        sa.Column("type", sa.String(20), primary_key=True),
+        sa.Column("actor_id", sa.String(64), primary_key=True),
+        sa.Column("inherited", sa.Boolean, nullable=False),
+    )
+    with to_sql(dialect) as statements:
+        PrimaryKeyConstraint(table=t).drop()
+        t.c.inherited.alter(primary_key=True)
+        PrimaryKeyConstraint(table=t).create()
+    assert len(statements) == 2, statements
+    assert "DROP" in statements[0]
+    assert "PRIMARY KEY (type, actor_id, inherited)" in statements[1]
+
+
 def test_columnless_primary_key_create_after_drop_restores_the_key(engine: sa.Engine) -> None:
     """0.13's drop left the Table's columns marked, so a column-less create right after a
     column-less drop made the same key again; it does here too (remembered columns)."""
