@@ -7,9 +7,37 @@ failed operation leaves the caller's objects as they were.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import sqlalchemy as sa
+
+#: the key columns a column-less ``PrimaryKeyConstraint(table=t).drop()`` dropped, per
+#: Table object, until a key is created on that Table again (0.13's deferred re-key)
+_DROPPED_KEYS: weakref.WeakKeyDictionary[sa.Table, tuple[str, ...]] = weakref.WeakKeyDictionary()
+
+
+def remember_dropped_key(table: sa.Table, names: list[str]) -> None:
+    """After a column-less primary key drop: the Table remembers the key's columns."""
+    _DROPPED_KEYS[table] = tuple(names)
+
+
+def dropped_key(table: sa.Table) -> tuple[str, ...] | None:
+    """The key columns a column-less drop took from ``table``, if no key was created since."""
+    return _DROPPED_KEYS.get(table)
+
+
+def forget_dropped_key(table: sa.Table) -> None:
+    _DROPPED_KEYS.pop(table, None)
+
+
+def reflag_dropped_key(table: sa.Table) -> None:
+    """Mark the remembered key columns ``primary_key`` again, so that a column-less
+    ``PrimaryKeyConstraint(table=t)`` takes them with the columns flagged since."""
+    names = set(_DROPPED_KEYS.get(table, ()))
+    for col in table.columns:
+        if col.name in names:
+            col.primary_key = True
 
 
 def remove_column(table: sa.Table, name: str) -> sa.Column[Any] | None:

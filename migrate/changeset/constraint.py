@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import schema
 
-from migrate.changeset import binding, runner
+from migrate.changeset import _tables, binding, runner
 from migrate.changeset.ops import AddConstraintOp, ConstraintKind, DropConstraintOp, TableRef
 from migrate.exceptions import InvalidConstraintError
 
@@ -78,6 +78,8 @@ def constraint_create(self: sa.Constraint, *a: Any, **kw: Any) -> sa.Constraint:
             connection=connection, engine=engine, table=table, what="creating a constraint"
         )
     runner.run([AddConstraintOp(ref, self)], target, table=table, options=options)
+    if isinstance(self, sa.PrimaryKeyConstraint):
+        _tables.forget_dropped_key(table)
     _attach(self, table)
     return self
 
@@ -103,6 +105,8 @@ def constraint_drop(
         )
     op = DropConstraintOp(ref, name, constraint_kind(self), cascade, self)
     runner.run([op], target, table=table, options=options)
+    if isinstance(self, PrimaryKeyConstraint) and self.columnless:
+        _tables.remember_dropped_key(table, [c.name for c in self.columns])
     _detach(self, table)
     return self
 
@@ -209,6 +213,10 @@ class PrimaryKeyConstraint(ConstraintChangeset, schema.PrimaryKeyConstraint):
     def __init__(self, *cols: Any, **kwargs: Any) -> None:
         colnames, table = self._normalize_columns(cols)
         table = kwargs.pop("table", table)
+        #: built without columns: takes the Table's key columns (see :ref:`rekey`)
+        self.columnless = not cols
+        if self.columnless and isinstance(table, sa.Table):
+            _tables.reflag_dropped_key(table)
         super().__init__(*colnames, **kwargs)
         if table is not None:
             self._set_parent(table)

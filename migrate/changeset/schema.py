@@ -212,6 +212,11 @@ def alter_column(
         raise InvalidOperationError(
             f"alter_column({name!r}) needs the table: attach the column to a Table or pass table="
         )
+    # a key dropped column-less through this Table and not created again: the column only
+    # joins the key that the next column-less PrimaryKeyConstraint(table=t).create() makes
+    defer_key = changes.get("primary_key") is True and _tables.dropped_key(table) is not None
+    if defer_key:
+        del changes["primary_key"]
     # no copy of the column: the changes are applied to it below, after success
     delta = ColumnDelta(column, *p, table=table, _deferred=True, **changes)
     op = delta.to_op(table)
@@ -230,9 +235,13 @@ def alter_column(
     original = delta.column
     assert original is not None
     _tables.alter_column(table, original, delta.diffs)
+    if defer_key:
+        _tables.set_primary_key(table, original, True)
     delta.alter_metadata = True
     delta._deferred = False
     delta.result_column = original
+    if defer_key:
+        delta.diffs["primary_key"] = True  # made in the Table only, by the next create()
     return delta
 
 

@@ -581,12 +581,31 @@ def test_mysql_plain_add_duplicate_column_is_our_error(engine: sa.Engine) -> Non
 # replayed chains (tests/replay/), not in issue #19's list
 
 
-@pytest.mark.xfail(
-    reason="keystone 073: PK drop + alter(primary_key=True) + PrimaryKeyConstraint(table=t)"
-    ".create() keys the table on the altered column alone (0.13: on every column marked "
-    "primary_key)",
-    strict=True,
-)
+def _keyed_assignment(engine: sa.Engine) -> sa.Table:
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "CREATE TABLE assignment (type VARCHAR(20) NOT NULL, actor_id VARCHAR(64) NOT "
+            "NULL, inherited BOOLEAN DEFAULT FALSE NOT NULL, "
+            "CONSTRAINT assignment_pkey PRIMARY KEY (type, actor_id))"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO assignment VALUES ('UserProject', 'u1', FALSE), "
+            "('UserProject', 'u2', TRUE)"
+        )
+    meta = MetaData(bind=engine)
+    return sa.Table("assignment", meta, autoload_with=engine)
+
+
+def _assignment_rows(engine: sa.Engine) -> list[tuple[Any, ...]]:
+    with engine.connect() as conn:
+        return [
+            tuple(r)
+            for r in conn.exec_driver_sql(
+                "SELECT type, actor_id, inherited FROM assignment ORDER BY actor_id"
+            ).all()
+        ]
+
+
 def test_primary_key_recreated_from_the_columns_marked_primary_key(engine: sa.Engine) -> None:
     """Keystone 073 (its PostgreSQL and MariaDB branch)::
 
@@ -594,29 +613,82 @@ def test_primary_key_recreated_from_the_columns_marked_primary_key(engine: sa.En
         assignment_table.c.inherited.alter(primary_key=True)
         migrate.PrimaryKeyConstraint(table=assignment_table).create()
 
-    sqlalchemy-migrate 0.13 ends with the key ``(type, actor_id, inherited)``: the drop leaves
-    the Table's columns marked ``primary_key``, ``alter(primary_key=True)`` only marks one
-    more (no DDL), and a ``PrimaryKeyConstraint`` given a table and no columns takes every
-    column so marked. Here the drop unmarks the columns, ``alter(primary_key=True)`` makes
-    the key ``(inherited)`` in the database and the final ``create()`` adds nothing: the
-    table ends keyed on ``(inherited)`` alone, on every backend."""
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "CREATE TABLE assignment (type VARCHAR(20) NOT NULL, actor_id VARCHAR(64) NOT "
-            "NULL, inherited BOOLEAN DEFAULT FALSE NOT NULL, "
-            "CONSTRAINT assignment_pkey PRIMARY KEY (type, actor_id))"
-        )
-        conn.exec_driver_sql("INSERT INTO assignment VALUES ('UserProject', 'u1', FALSE)")
-    meta = MetaData(bind=engine)
-    assignment = sa.Table("assignment", meta, autoload_with=engine)
+    sqlalchemy-migrate 0.13 ends with the key ``(type, actor_id, inherited)``. Here: the
+    column-less drop remembers ``(type, actor_id)`` on the Table object; the alter, on a
+    Table whose key was so dropped, only marks ``inherited`` (no DDL: the table has no key
+    in between); the column-less create takes the remembered and the marked columns, in
+    table order, on every backend."""
+    assignment = _keyed_assignment(engine)
+    before = _assignment_rows(engine)
 
     PrimaryKeyConstraint(table=assignment).drop()
-    assignment.c.inherited.alter(primary_key=True)
+    assert sa.inspect(engine).get_pk_constraint("assignment")["constrained_columns"] == []
+    delta = assignment.c.inherited.alter(primary_key=True)
+    assert delta["primary_key"] is True
+    # nothing sent: still no key in the database, the Table marks the column
+    assert sa.inspect(engine).get_pk_constraint("assignment")["constrained_columns"] == []
+    assert assignment.c.inherited.primary_key
     PrimaryKeyConstraint(table=assignment).create()
 
     pk = sa.inspect(engine).get_pk_constraint("assignment")
     assert pk["constrained_columns"] == ["type", "actor_id", "inherited"]
-    with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT type, actor_id FROM assignment").all() == [
-            ("UserProject", "u1")
-        ]
+    assert [c.name for c in assignment.primary_key.columns] == ["type", "actor_id", "inherited"]
+    assert _assignment_rows(engine) == before
+    # the key is enforced on the three columns: ('UserProject', 'u1') again with another
+    # inherited value is accepted, the same three values are not
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO assignment VALUES ('UserProject', 'u1', TRUE)")
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO assignment VALUES ('UserProject', 'u1', TRUE)")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM assignment WHERE actor_id = 'u1' AND inherited")
+    # the key exists again: the next alter of primary_key changes it in the database
+    assignment.c.inherited.alter(primary_key=False)
+    pk = sa.inspect(engine).get_pk_constraint("assignment")
+    assert pk["constrained_columns"] == ["type", "actor_id"]
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql"])
+def test_rekey_offline_sends_one_drop_and_one_create(dialect: str) -> None:
+    """Offline (keystone 073's branch for PostgreSQL and MariaDB): the drop, nothing for
+    the alter, and the create of the whole key."""
+    t = sa.Table(
+        "assignment",
+        sa.MetaData(),
+        sa.Column("type", sa.String(20), primary_key=True),
+        sa.Column("actor_id", sa.String(64), primary_key=True),
+        sa.Column("inherited", sa.Boolean, nullable=False),
+    )
+    with to_sql(dialect) as statements:
+        PrimaryKeyConstraint(table=t).drop()
+        t.c.inherited.alter(primary_key=True)
+        PrimaryKeyConstraint(table=t).create()
+    assert len(statements) == 2, statements
+    assert "DROP" in statements[0]
+    assert "PRIMARY KEY (type, actor_id, inherited)" in statements[1]
+
+
+def test_columnless_primary_key_create_after_drop_restores_the_key(engine: sa.Engine) -> None:
+    """0.13's drop left the Table's columns marked, so a column-less create right after a
+    column-less drop made the same key again; it does here too (remembered columns)."""
+    assignment = _keyed_assignment(engine)
+    before = _assignment_rows(engine)
+    PrimaryKeyConstraint(table=assignment).drop()
+    PrimaryKeyConstraint(table=assignment).create()
+    pk = sa.inspect(engine).get_pk_constraint("assignment")
+    assert pk["constrained_columns"] == ["type", "actor_id"]
+    assert _assignment_rows(engine) == before
+
+
+def test_alter_primary_key_without_a_dropped_key_still_changes_the_key(
+    engine: sa.Engine,
+) -> None:
+    """Only a key dropped column-less through the same Table defers the alter: a fresh
+    Table (reflected after the drop) or a key dropped by name keeps today's DDL."""
+    assignment = _keyed_assignment(engine)
+    before = _assignment_rows(engine)
+    PrimaryKeyConstraint("type", "actor_id", table=assignment, name="assignment_pkey").drop()
+    assignment.c.inherited.alter(primary_key=True)
+    pk = sa.inspect(engine).get_pk_constraint("assignment")
+    assert pk["constrained_columns"] == ["inherited"]
+    assert _assignment_rows(engine) == before

@@ -82,34 +82,7 @@ DELIBERATE: dict[tuple[str, str], list[Known]] = {
     ],
 }
 
-_KEYSTONE_073 = (
-    "keystone 073: PrimaryKeyConstraint(table=assignment).drop(); "
-    "assignment.c.inherited.alter(primary_key=True); PrimaryKeyConstraint(table=assignment)"
-    ".create() keys the table on (inherited) alone, 0.13 on the five columns "
-    "(test_primary_key_recreated_from_the_columns_marked_primary_key)"
-)
-
-DEFECTS: dict[tuple[str, str], list[Known]] = {
-    ("keystone", "postgresql"): [
-        Known(
-            _KEYSTONE_073,
-            lines=(
-                "table assignment primary_key: golden [['assignment_pkey', 'PRIMARY KEY "
-                "(type, actor_id, target_id, role_id, inherited)']], replay "
-                "[['assignment_pkey', 'PRIMARY KEY (inherited)']]",
-            ),
-        )
-    ],
-    ("keystone", "mysql"): [
-        Known(
-            _KEYSTONE_073,
-            lines=(
-                "table assignment primary_key: golden [['PRIMARY', ['type', 'actor_id', "
-                "'target_id', 'role_id', 'inherited']]], replay [['PRIMARY', ['inherited']]]",
-            ),
-        )
-    ],
-}
+DEFECTS: dict[tuple[str, str], list[Known]] = {}
 
 
 def _golden_snapshot(golden: dict[str, Any], deliberate: list[Known]) -> dict[str, Any]:
