@@ -159,6 +159,16 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument(
         "--to", dest="target", type=int, metavar="M", help="the version to reach (default latest)"
     )
+    port = commands.add_parser(
+        "port",
+        help="rewrite legacy scripts for SQLAlchemy 2 (needs the [port] extra)",
+        description="Rewrite the SQLAlchemy 1.x idioms of legacy migration scripts "
+        "(bound MetaData, autoload=True, implicit execution, select([...]), ...). "
+        "Prints a unified diff and a summary; --write applies it.",
+    )
+    port.set_defaults(parser=port)
+    port.add_argument("path", metavar="PATH", help="a repository, a folder of scripts or a script")
+    port.add_argument("--write", action="store_true", help="rewrite the files in place")
     return parser
 
 
@@ -408,6 +418,19 @@ def cmd_sql(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_port(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from migrate import port  # the [port] extra (libcst) is needed by this command only
+
+    try:
+        results = port.port_path(args.path, write=args.write)
+    except port.PortError as exc:
+        raise UsageError(str(exc)) from exc
+    if not args.write:
+        out.write("".join(r.diff() for r in results))
+    err.write(port.summary(results))
+    return EXIT_FAILED if any(r.error for r in results) else EXIT_OK
+
+
 def _current_script(error: BaseException) -> str | None:
     import traceback
 
@@ -427,7 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         sys.stderr.write("changeset: error: a command is required (run, version, sql)\n")
         return EXIT_USAGE
-    commands = {"run": cmd_run, "version": cmd_version, "sql": cmd_sql}
+    commands = {"run": cmd_run, "version": cmd_version, "sql": cmd_sql, "port": cmd_port}
     try:
         return commands[args.command](args, sys.stdout, sys.stderr)
     except UsageError as exc:
