@@ -169,7 +169,7 @@ class Collector(cst.CSTVisitor):
         self.scopes: dict[int, Scope] = {}
         self.stack: list[Scope] = []
         self.functions: dict[str, cst.FunctionDef] = {}
-        self.returns: dict[str, list[cst.BaseExpression]] = {}
+        self.returns: dict[str, list[tuple[cst.BaseExpression, Scope]]] = {}
         self.calls: dict[str, list[cst.Call]] = {}
         self.call_scopes: dict[int, Scope] = {}
         self.imports: dict[str, str] = {}  # local name -> "module.name" or "module"
@@ -246,7 +246,7 @@ class Collector(cst.CSTVisitor):
         if node.value is not None and len(self.stack) == 2:
             func = self.stack[-1].node
             assert isinstance(func, cst.FunctionDef)
-            self.returns.setdefault(func.name.value, []).append(node.value)
+            self.returns.setdefault(func.name.value, []).append((node.value, self.stack[-1]))
 
     # imports ------------------------------------------------------------------------
     def visit_Import(self, node: cst.Import) -> None:
@@ -409,7 +409,9 @@ class Analysis:
         if name is not None and name in _CONSTRUCTORS:
             return _CONSTRUCTORS[name]
         if isinstance(func, cst.Name) and name in self.collector.returns:
-            return self._unanimous(self.collector.returns[name], self.module_scope, d)
+            kinds = {self.kind(value, where, d) for value, where in self.collector.returns[name]}
+            kinds.discard(UNKNOWN)
+            return kinds.pop() if len(kinds) == 1 else UNKNOWN
         return UNKNOWN
 
     def _unanimous(self, values: Sequence[cst.BaseExpression], scope: Scope, d: int) -> str:

@@ -557,7 +557,7 @@ class Porter(cst.CSTTransformer):
             self._did(original, "Table(autoload=) removed")
             return call.with_changes(args=_clean_args(args, call.args))
         bind = self._bind()
-        if bind is None:
+        if bind is None and self.scope.parent is not None:
             positional = _positional(original)
             if len(positional) > 1 and self._kind(positional[1].value) == METADATA:
                 bind = f"{code(positional[1].value)}.bind"
@@ -762,6 +762,8 @@ class Porter(cst.CSTTransformer):
             )
             return call
         bind = self._bind()
+        if bind is None and kind == TABLE and isinstance(receiver, cst.Name):
+            bind = f"{receiver.value}.metadata.bind"  # a table passed in: its MetaData's bind
         if bind is None:
             self._note(original, f"{code(receiver)}.{method}(): no bind in scope")
             return call
@@ -878,7 +880,13 @@ class Porter(cst.CSTTransformer):
             new_params = [cst.Arg(value=double_star[0].value)]
             changed = True
         elif len(positional) > 1 and not kw and not double_star:
-            new_params = [cst.Arg(value=cst.List([cst.Element(a.value) for a in positional]))]
+            elements = [
+                cst.Element(
+                    a.value, comma=a.comma if k < len(positional) - 1 else cst.MaybeSentinel.DEFAULT
+                )
+                for k, a in enumerate(positional)
+            ]
+            new_params = [cst.Arg(value=cst.List(elements))]
             changed = True
         elif params and (kw or double_star):
             self._note(original, "execute(): parameters mixing the legacy forms")
@@ -923,6 +931,30 @@ class Porter(cst.CSTTransformer):
                 func=func, args=_clean_args([statement, *new_params], call.args)
             )
         return cst.Call(func=func, args=_clean_args([statement, *new_params]))
+
+    # dialects imported for their side effect -----------------------------------------
+    def leave_Attribute(
+        self, original_node: cst.Attribute, updated_node: cst.Attribute
+    ) -> cst.BaseExpression:
+        head = dotted(original_node.value)
+        if head is None or original_node.attr.value not in _DIALECTS:
+            return updated_node
+        parts = head.split(".")
+        is_dialects = (parts == ["dialects"] and self.a.imported_from_sqlalchemy("dialects")) or (
+            len(parts) == 2 and parts[1] == "dialects" and parts[0] in self.sa_aliases
+        )
+        if not is_dialects:
+            return updated_node
+        full = f"sqlalchemy.dialects.{original_node.attr.value}"
+        provided = (
+            any(v == full or v.startswith(full + ".") for v in self.a.collector.imports.values())
+            or any(m == full or m.startswith(full + ".") for m in self.a.collector.modules)
+            or any(item.module == full for item in self.imports)
+        )
+        if not provided:
+            self.imports.append(ImportItem(full))
+            self._did(original_node, f"import {full} (sqlalchemy does not import its dialects)")
+        return updated_node
 
 
 def _same_bind(one: str, other: str) -> bool:
