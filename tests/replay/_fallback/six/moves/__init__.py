@@ -1,0 +1,1 @@
+from six.moves import urllib  # noqa: F401

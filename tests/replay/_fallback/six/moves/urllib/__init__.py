@@ -1,0 +1,1 @@
+from six.moves.urllib import parse  # noqa: F401

@@ -1,0 +1,5 @@
+"""Stand-in for oslo_db.exception."""
+
+
+class DBError(Exception):
+    pass

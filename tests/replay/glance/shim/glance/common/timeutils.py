@@ -1,0 +1,1 @@
+from oslo_utils.timeutils import utcnow  # noqa: F401

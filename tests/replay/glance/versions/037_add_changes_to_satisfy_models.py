@@ -1,0 +1,85 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+import sqlalchemy
+from sqlalchemy import Table, Index, UniqueConstraint
+from sqlalchemy.schema import (AddConstraint, DropConstraint,
+                               ForeignKeyConstraint)
+from sqlalchemy import sql
+from sqlalchemy import update
+from replay_compat import execute  # replay port
+
+
+def upgrade(migrate_engine):
+    meta = sqlalchemy.MetaData()
+    meta.bind = migrate_engine
+
+    if migrate_engine.name not in ['mysql', 'postgresql']:
+        return
+
+    image_properties = Table('image_properties', meta, autoload_with=meta.bind)
+    image_members = Table('image_members', meta, autoload_with=meta.bind)
+    images = Table('images', meta, autoload_with=meta.bind)
+
+    # We have to ensure that we doesn't have `nulls` values since we are going
+    # to set nullable=False
+    execute(migrate_engine, 
+        update(image_members)
+        .where(image_members.c.status == sql.expression.null())
+        .values(status='pending'))
+
+    execute(migrate_engine, 
+        update(images)
+        .where(images.c.protected == sql.expression.null())
+        .values(protected=sql.expression.false()))
+
+    image_members.c.status.alter(nullable=False, server_default='pending')
+    images.c.protected.alter(
+        nullable=False, server_default=sql.expression.false())
+
+    if migrate_engine.name == 'postgresql':
+        Index('ix_image_properties_image_id_name',
+              image_properties.c.image_id,
+              image_properties.c.name).drop(migrate_engine)
+
+        # We have different names of this constraint in different versions of
+        # postgresql. Since we have only one constraint on this table, we can
+        # get it in the following way.
+        name = execute(migrate_engine, 
+            """SELECT conname
+               FROM pg_constraint
+               WHERE conrelid =
+                   (SELECT oid
+                    FROM pg_class
+                    WHERE relname LIKE 'image_properties')
+                  AND contype = 'u';""").scalar()
+
+        constraint = UniqueConstraint(image_properties.c.image_id,
+                                      image_properties.c.name,
+                                      name='%s' % name)
+        execute(migrate_engine, DropConstraint(constraint))
+
+        constraint = UniqueConstraint(image_properties.c.image_id,
+                                      image_properties.c.name,
+                                      name='ix_image_properties_image_id_name')
+        execute(migrate_engine, AddConstraint(constraint))
+
+        images.c.id.alter(server_default=None)
+    if migrate_engine.name == 'mysql':
+        constraint = UniqueConstraint(image_properties.c.image_id,
+                                      image_properties.c.name,
+                                      name='image_id')
+        execute(migrate_engine, DropConstraint(constraint))
+        image_locations = Table('image_locations', meta, autoload_with=meta.bind)
+        if len(image_locations.foreign_keys) == 0:
+            execute(migrate_engine, AddConstraint(ForeignKeyConstraint(
+                [image_locations.c.image_id], [images.c.id])))
