@@ -390,6 +390,8 @@ class Analysis:
             receiver = self.kind(func.value, scope, d)
             if name in ("connect", "begin") and receiver in (ENGINE, CONNECTION):
                 return CONNECTION
+            if name == "execution_options" and receiver == CONNECTION:
+                return CONNECTION
             if name == "from_engine":
                 return INSPECTOR
             if name == "values" and receiver == TABLES:

@@ -447,6 +447,7 @@ class Porter(cst.CSTTransformer):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         call: cst.BaseExpression = updated_node
         for step in (
+            self._port_connect,
             self._port_keywords,
             self._port_select,
             self._port_case,
@@ -462,6 +463,38 @@ class Porter(cst.CSTTransformer):
                 break
             call = step(original_node, call)
         return call
+
+    def _port_connect(self, original: cst.Call, call: cst.Call) -> cst.BaseExpression:
+        """``conn = engine.connect()``: SQLAlchemy 1.x committed each DML statement on it."""
+        if not (
+            isinstance(call.func, cst.Attribute)
+            and call.func.attr.value == "connect"
+            and not call.args
+            and self._kind(_attribute_value(original)) == ENGINE
+        ):
+            return call
+        target = self._assigned_to(original)
+        if target is None or self._begins(target):
+            return call  # a with block, or a script that opens its own transactions
+        self._did(original, "engine.connect() -> autocommit connection (no implicit commit in 2.0)")
+        return _expr(f'{code(call)}.execution_options(isolation_level="AUTOCOMMIT")')
+
+    def _assigned_to(self, call: cst.Call) -> str | None:
+        for node in _statements(self.scope.node):
+            if isinstance(node, cst.Assign) and node.value is call and len(node.targets) == 1:
+                target = node.targets[0].target
+                return target.value if isinstance(target, cst.Name) else None
+        return None
+
+    def _begins(self, name: str) -> bool:
+        return any(
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "begin"
+            and isinstance(node.func.value, cst.Name)
+            and node.func.value.value == name
+            for node in _statements(self.scope.node)
+        )
 
     def _port_keywords(self, original: cst.Call, call: cst.Call) -> cst.Call:
         name = callee_name(call) or ""
@@ -583,6 +616,8 @@ class Porter(cst.CSTTransformer):
                 return self._statement_function(original, call, name)
             receiver = self._kind(_attribute_value(original))
             has_legacy = any(a.keyword is not None and a.keyword.value in legacy for a in call.args)
+            # dict.update() takes one positional argument: update(where, values) is a table's
+            has_legacy = has_legacy or (name == "update" and len(_positional(call)) > 1)
             if receiver in (ENGINE, CONNECTION) or (receiver != TABLE and not has_legacy):
                 return call
             order = {
@@ -730,11 +765,10 @@ class Porter(cst.CSTTransformer):
         return call
 
     def _in_simple_assignment(self, call: cst.Call) -> bool:
-        for scope_node in (self.scope.node,):
-            for node in _statements(scope_node):
-                if isinstance(node, cst.Assign) and node.value is call and len(node.targets) == 1:
-                    return True
-        return False
+        return any(
+            isinstance(node, cst.Assign) and node.value is call and len(node.targets) == 1
+            for node in _statements(self.scope.node)
+        )
 
     def _port_ddl(self, original: cst.Call, call: cst.Call) -> cst.BaseExpression:
         if not isinstance(call.func, cst.Attribute):

@@ -309,7 +309,7 @@ def test_execute_on_a_connection_or_session_is_not_wrapped() -> None:
 
 
         def upgrade(migrate_engine):
-            conn = migrate_engine.connect()
+            conn = migrate_engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             conn.execute(text("DELETE FROM image_locations"))
             conn.execute(property_insert, {"image_id": 1, "key": "type"})
             conn.close()
