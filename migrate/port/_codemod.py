@@ -162,6 +162,7 @@ class Porter(cst.CSTTransformer):
         self.groups: list[list[tuple[str, str]]] = [[]]
         self.members: dict[int, tuple[str, str]] = {}
         self.block_groups: dict[int, list[tuple[int, int, str, str]]] = {}
+        self.close_after: dict[int, str] = {}  # statement -> connection to close after it
         self.imports: list[ImportItem] = []
         self.sa_aliases = analysis.sqlalchemy_aliases()
         self.metadata_is_migrate = self._metadata_origin() == "migrate"
@@ -323,8 +324,54 @@ class Porter(cst.CSTTransformer):
             n += 1
         return f"conn{n}"
 
+    def _plan_close(self, body: Sequence[cst.CSTNode]) -> None:
+        """``conn = engine.connect()`` never closed: close it after its last use here.
+
+        1.x committed and closed such a connection's work by itself; left open in 2.0 it
+        holds its transaction (SQLite: the database stays locked) until collected."""
+        for i, stmt in enumerate(body):
+            if not (
+                isinstance(stmt, cst.SimpleStatementLine)
+                and len(stmt.body) == 1
+                and isinstance(stmt.body[0], cst.Assign)
+                and len(stmt.body[0].targets) == 1
+                and isinstance(stmt.body[0].targets[0].target, cst.Name)
+            ):
+                continue
+            value = stmt.body[0].value
+            if not (
+                isinstance(value, cst.Call)
+                and isinstance(value.func, cst.Attribute)
+                and value.func.attr.value == "connect"
+                and self._kind(value.func.value) == ENGINE
+            ):
+                continue
+            name = stmt.body[0].targets[0].target.value
+            if self._escapes(name):
+                continue
+            last = max(j for j in range(i, len(body)) if name in _used_names(body[j]))
+            self.close_after[id(body[last])] = name
+
+    def _escapes(self, name: str) -> bool:
+        """``name`` is closed, used as a context manager, returned or handed on."""
+        for node in _statements(self.scope.node):
+            if (
+                isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Attribute)
+                and isinstance(node.func.value, cst.Name)
+                and node.func.value.value == name
+                and node.func.attr.value in ("close", "begin", "__exit__")
+            ):
+                return True
+            if isinstance(node, cst.WithItem | cst.Return) and name in _used_names(node):
+                return True
+        return False
+
     def _plan(self, body: Sequence[cst.CSTNode], block: cst.CSTNode) -> None:
-        if self.scope.parent is None or self.groups[-1]:
+        if self.scope.parent is None:
+            return
+        self._plan_close(body)
+        if self.groups[-1]:
             return
         needs = [
             self._header_needs(stmt)
@@ -368,6 +415,7 @@ class Porter(cst.CSTTransformer):
             group = starts.get(i)
             if group is None:
                 out.extend(self._split_metadata(original[i], updated[i]))
+                self._close_after(original[i], out)
                 i += 1
                 continue
             _start, end, engine, conn = group
@@ -389,8 +437,16 @@ class Porter(cst.CSTTransformer):
                 )
             )
             self._did(original[i], f"implicit execution -> with {engine}.begin() as {conn}:")
+            for k in range(i, end):
+                self._close_after(original[k], out)
             i = end
         return out
+
+    def _close_after(self, original: cst.CSTNode, out: list[cst.BaseStatement]) -> None:
+        name = self.close_after.get(id(original))
+        if name is not None:
+            out.append(cst.parse_statement(f"{name}.close()\n"))
+            self._did(original, f"{name}.close() after its last use (1.x closed it by itself)")
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
@@ -558,12 +614,14 @@ class Porter(cst.CSTTransformer):
                 if code(value) == "True":
                     result = cst.Call(func=cst.Attribute(value=result, attr=cst.Name("distinct")))
                 continue
-            values = [value]
-            if isinstance(value, cst.List | cst.Tuple) and method in ("select_from", "order_by"):
-                values = [el.value for el in value.elements]
+            args = [cst.Arg(value=value)]
+            if method in ("select_from", "order_by", "group_by"):
+                if isinstance(value, cst.List | cst.Tuple):
+                    args = [cst.Arg(value=el.value) for el in value.elements]
+                elif isinstance(value, cst.Name) and self._kind(value).startswith("list:"):
+                    args = [cst.Arg(value=value, star="*")]
             result = cst.Call(
-                func=cst.Attribute(value=result, attr=cst.Name(method)),
-                args=_clean_args([cst.Arg(value=v) for v in values]),
+                func=cst.Attribute(value=result, attr=cst.Name(method)), args=_clean_args(args)
             )
         self._did(original, "select([...]) -> select(...)")
         return result
