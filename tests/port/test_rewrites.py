@@ -875,3 +875,62 @@ def test_syntax_error_is_reported_not_raised() -> None:
     result = port_source("def upgrade(migrate_engine)\n    pass\n", "001_bad.py")
     assert result.error is not None and result.error.startswith("001_bad.py:2: cannot parse")
     assert result.after == result.before
+
+
+def test_connection_from_connect_autocommits_and_is_closed_after_its_last_use() -> None:
+    # glance 010: 1.x committed the UPDATE and dropped the connection; 2.0 would keep the
+    # transaction open (SQLite: database is locked) and roll it back when collected
+    check(
+        """\
+        def upgrade(migrate_engine):
+            images_table = get_images_table(migrate_engine)
+            conn = migrate_engine.connect()
+            conn.execute(images_table.update().values(size=0))
+            if migrate_engine.name == "sqlite":
+                conn.execute(images_table.delete())
+            print("done")
+        """,
+        """\
+        def upgrade(migrate_engine):
+            images_table = get_images_table(migrate_engine)
+            conn = migrate_engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            conn.execute(images_table.update().values(size=0))
+            if migrate_engine.name == "sqlite":
+                conn.execute(images_table.delete())
+            conn.close()
+            print("done")
+        """,
+    )
+
+
+def test_connection_with_its_own_transactions_is_left_alone() -> None:
+    source = """\
+        def upgrade(migrate_engine):
+            conn = migrate_engine.connect()
+            trans = conn.begin()
+            conn.execute(statement)
+            trans.commit()
+            conn.close()
+        """
+    check(source, source)
+
+
+def test_select_from_a_list_variable() -> None:
+    check(
+        """\
+        from sqlalchemy import select
+
+
+        def q(images, props):
+            from_stmt = [images.outerjoin(props)]
+            return select([images], from_obj=from_stmt)
+        """,
+        """\
+        from sqlalchemy import select
+
+
+        def q(images, props):
+            from_stmt = [images.outerjoin(props)]
+            return select(images).select_from(*from_stmt)
+        """,
+    )
