@@ -281,6 +281,7 @@ class Analysis:
         self.collector = Collector()
         module.visit(self.collector)
         self.module = module
+        self._kinds: dict[tuple[int, int], str] = {}
         assert self.collector.module_scope is not None
         self.module_scope = self.collector.module_scope
         for scope in self.collector.scopes.values():
@@ -348,9 +349,19 @@ class Analysis:
 
     # kinds --------------------------------------------------------------------------
     def kind(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> str:
+        """The kind of ``node`` in ``scope`` (memoized; a cycle or a deep chain is unknown)."""
+        key = (id(node), id(scope))
+        known = self._kinds.get(key)
+        if known is not None:
+            return known
         if depth > 12:
             return UNKNOWN
-        d = depth + 1
+        self._kinds[key] = UNKNOWN  # while computing: a name defined through itself
+        found = self._kind(node, scope, depth + 1)
+        self._kinds[key] = found
+        return found
+
+    def _kind(self, node: cst.BaseExpression, scope: Scope, d: int) -> str:
         if is_string(node):
             return STRING
         if isinstance(node, cst.Name):
