@@ -50,6 +50,7 @@ _CONSTRUCTORS = {
     "create_engine": ENGINE,
     "engine_from_config": ENGINE,
     "Session": CONNECTION,
+    "sessionmaker": "sessionmaker",
     "inspect": INSPECTOR,
     "select": STATEMENT,
     "insert": STATEMENT,
@@ -215,6 +216,17 @@ class Collector(cst.CSTVisitor):
     def visit_For(self, node: cst.For) -> None:
         if isinstance(node.target, cst.Name):
             self.stack[-1].loops.setdefault(node.target.value, []).append(node.iter)
+        elif (
+            # for i, table in enumerate(tables)
+            isinstance(node.target, cst.Tuple)
+            and len(node.target.elements) == 2
+            and isinstance(node.target.elements[1].value, cst.Name)
+            and isinstance(node.iter, cst.Call)
+            and callee_name(node.iter) == "enumerate"
+            and node.iter.args
+        ):
+            name = node.target.elements[1].value.value
+            self.stack[-1].loops.setdefault(name, []).append(node.iter.args[0].value)
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None and isinstance(node.asname.name, cst.Name):
@@ -397,6 +409,8 @@ class Analysis:
     def _call_kind(self, node: cst.Call, scope: Scope, d: int) -> str:
         name = callee_name(node)
         func = node.func
+        if isinstance(func, cst.Call | cst.Name) and self.kind(func, scope, d) == "sessionmaker":
+            return CONNECTION  # sessionmaker(bind=e)() or maker(): a Session
         if isinstance(func, cst.Attribute):
             receiver = self.kind(func.value, scope, d)
             if name in ("connect", "begin") and receiver in (ENGINE, CONNECTION):

@@ -580,7 +580,15 @@ class Porter(cst.CSTTransformer):
         if not self._from_sqlalchemy(call.func, "select"):
             return call
         positional = _positional(call)
-        legacy = {"whereclause", "from_obj", "order_by", "group_by", "having", "distinct"}
+        legacy = {
+            "whereclause",
+            "from_obj",
+            "order_by",
+            "group_by",
+            "having",
+            "distinct",
+            "use_labels",
+        }
         legacy_kw = [a for a in call.args if a.keyword is not None and a.keyword.value in legacy]
         if not positional:
             return call
@@ -613,6 +621,11 @@ class Porter(cst.CSTTransformer):
             if method == "distinct":
                 if code(value) == "True":
                     result = cst.Call(func=cst.Attribute(value=result, attr=cst.Name("distinct")))
+                continue
+            if method == "use_labels":
+                if code(value) == "True":
+                    style = self._sa_name("LABEL_STYLE_TABLENAME_PLUS_COL")
+                    result = _expr(f"{code(result)}.set_label_style({style})")
                 continue
             args = [cst.Arg(value=value)]
             if method in ("select_from", "order_by", "group_by"):

@@ -301,6 +301,9 @@ def test_execute_on_a_connection_or_session_is_not_wrapped() -> None:
             conn.close()
             session = orm.sessionmaker(bind=migrate_engine)()
             session.execute(text("SELECT 1"))
+            maker = orm.sessionmaker(bind=migrate_engine)
+            db = maker()
+            db.execute(text("SELECT 2"))
             with migrate_engine.begin() as connection:
                 connection.execute("UPDATE images SET size = 0")
         """,
@@ -315,6 +318,9 @@ def test_execute_on_a_connection_or_session_is_not_wrapped() -> None:
             conn.close()
             session = orm.sessionmaker(bind=migrate_engine)()
             session.execute(text("SELECT 1"))
+            maker = orm.sessionmaker(bind=migrate_engine)
+            db = maker()
+            db.execute(text("SELECT 2"))
             with migrate_engine.begin() as connection:
                 connection.execute(text("UPDATE images SET size = 0"))
         """,
@@ -435,20 +441,20 @@ def test_select_list_and_legacy_keywords() -> None:
         def q(images, props, cols):
             a = select([images], from_obj=[images.outerjoin(props)]).where(props.c.id == None)
             b = select([images.c.id], images.c.deleted == False, order_by=[images.c.id])
-            c = select([images.c.id]).distinct()
+            c = select([images.c.id], use_labels=True).distinct()
             d = case([(images.c.size > 10, "big")], else_="small")
             e = insert(images, values={"id": 1})
             f = select(cols)
             return a, b, c, d, e, f
         """,
         """\
-        from sqlalchemy import select, case, insert
+        from sqlalchemy import LABEL_STYLE_TABLENAME_PLUS_COL, select, case, insert
 
 
         def q(images, props, cols):
             a = select(images).select_from(images.outerjoin(props)).where(props.c.id == None)
             b = select(images.c.id).where(images.c.deleted == False).order_by(images.c.id)
-            c = select(images.c.id).distinct()
+            c = select(images.c.id).set_label_style(LABEL_STYLE_TABLENAME_PLUS_COL).distinct()
             d = case((images.c.size > 10, "big"), else_="small")
             e = insert(images).values({"id": 1})
             f = select(cols)
@@ -629,6 +635,8 @@ def test_create_of_parameters_and_loop_variables() -> None:
                 fk.drop()
             for table in reversed(tables):
                 table.drop()
+            for i, table in enumerate(tables):
+                table.create()
         """,
         """\
         from sqlalchemy import *
@@ -661,6 +669,8 @@ def test_create_of_parameters_and_loop_variables() -> None:
                 fk.drop()
             for table in reversed(tables):
                 table.drop(migrate_engine)
+            for i, table in enumerate(tables):
+                table.create(migrate_engine)
         """,
     )
 
