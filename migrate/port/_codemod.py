@@ -178,7 +178,7 @@ class Porter(cst.CSTTransformer):
         self.rewrites.append(Rewrite(self._line(node), what))
 
     def _note(self, node: cst.CSTNode, why: str) -> None:
-        self.not_ported.append(NotPorted(self._line(node), why))
+        self.not_ported.append(NotPorted(self._line(node), " ".join(why.split())))
 
     @property
     def scope(self) -> Scope:
