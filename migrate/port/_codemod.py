@@ -280,6 +280,9 @@ class Porter(cst.CSTTransformer):
             kind = self._kind(sub.func.value)
             if kind == ENGINE:
                 return code(sub.func.value)
+            bound = _bound_element(sub)
+            if bound is not None:
+                return code(bound)
             if kind == STATEMENT:
                 bind = self._statement_bind(sub.func.value)
                 if bind is not None:
@@ -944,6 +947,18 @@ class Porter(cst.CSTTransformer):
                 return call
             args = [cst.Arg(value=receiver), *call.args]
             return self._execute_on(original, call, cst.Name(conn), args, method, orig_receiver)
+        bound = _bound_element(original)
+        if bound is not None and isinstance(receiver, cst.Call):
+            conn = self._transaction(code(bound))
+            if conn is not None:
+                element = receiver.with_changes(
+                    args=_clean_args([a for a in receiver.args if not _is_kw(a, "bind")])
+                )
+                self._did(original, "Element(bind=e).execute() -> conn.execute(Element())")
+                return cst.Call(
+                    func=cst.Attribute(value=cst.Name(conn), attr=cst.Name("execute")),
+                    args=[cst.Arg(value=element)],
+                )
         if method == "execute":
             self._note(
                 original,
@@ -1060,6 +1075,23 @@ class Porter(cst.CSTTransformer):
             self.imports.append(ImportItem(full))
             self._did(original_node, f"import {full} (sqlalchemy does not import its dialects)")
         return updated_node
+
+
+def _is_kw(arg: cst.Arg, name: str) -> bool:
+    return arg.keyword is not None and arg.keyword.value == name
+
+
+def _bound_element(call: cst.Call) -> cst.BaseExpression | None:
+    """``e`` of ``CreateSequence(s, bind=e).execute()``: a construct given its bind (1.x)."""
+    if not (
+        isinstance(call.func, cst.Attribute)
+        and call.func.attr.value == "execute"
+        and not call.args
+        and isinstance(call.func.value, cst.Call)
+    ):
+        return None
+    bind = _kw(call.func.value, "bind")
+    return None if bind is None else bind.value
 
 
 def _same_bind(one: str, other: str) -> bool:

@@ -944,3 +944,26 @@ def test_select_from_a_list_variable() -> None:
             return select(images).select_from(*from_stmt)
         """,
     )
+
+
+def test_ddl_element_executed_with_its_bind() -> None:
+    # heat 035: sqlalchemy.schema.CreateSequence(sequence, bind=migrate_engine).execute()
+    check(
+        """\
+        import sqlalchemy
+
+
+        def upgrade(migrate_engine):
+            sequence = sqlalchemy.Sequence("evt")
+            sqlalchemy.schema.CreateSequence(sequence, bind=migrate_engine).execute()
+        """,
+        """\
+        import sqlalchemy
+
+
+        def upgrade(migrate_engine):
+            sequence = sqlalchemy.Sequence("evt")
+            with migrate_engine.begin() as conn:
+                conn.execute(sqlalchemy.schema.CreateSequence(sequence))
+        """,
+    )
