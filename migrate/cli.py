@@ -251,6 +251,16 @@ def build_parser() -> argparse.ArgumentParser:
     history.set_defaults(parser=history)
     history.add_argument("path", metavar="PATH", help="a repository folder")
     url_option(history)
+    port = commands.add_parser(
+        "port",
+        help="rewrite legacy scripts for SQLAlchemy 2 (needs the [port] extra)",
+        description="Rewrite the SQLAlchemy 1.x idioms of legacy migration scripts "
+        "(bound MetaData, autoload=True, implicit execution, select([...]), ...). "
+        "Prints a unified diff and a summary; --write applies it.",
+    )
+    port.set_defaults(parser=port)
+    port.add_argument("path", metavar="PATH", help="a repository, a folder of scripts or a script")
+    port.add_argument("--write", action="store_true", help="rewrite the files in place")
     return parser
 
 
@@ -687,6 +697,19 @@ def _autogenerate_script(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     return EXIT_OK
 
 
+def cmd_port(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from migrate import port  # the [port] extra (libcst) is needed by this command only
+
+    try:
+        results = port.port_path(args.path, write=args.write)
+    except port.PortError as exc:
+        raise UsageError(str(exc)) from exc
+    if not args.write:
+        out.write("".join(r.diff() for r in results))
+    err.write(port.summary(results))
+    return EXIT_FAILED if any(r.error for r in results) else EXIT_OK
+
+
 def _current_script(error: BaseException) -> str | None:
     import traceback
 
@@ -718,6 +741,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "script": cmd_script,
         "stamp": cmd_stamp,
         "history": cmd_history,
+        "port": cmd_port,
     }
     try:
         code = commands[args.command](args, sys.stdout, sys.stderr)

@@ -43,7 +43,9 @@ class ScriptConnection(Connection):
       it open for the runner), and ``begin()``, which joins the runner's transaction
       (``with migrate_engine.begin() as conn:``, ``trans = conn.begin(); trans.commit()``);
       the runner commits;
-    * ``execute("raw SQL")``: a string runs as it is written (SQLAlchemy 2 needs ``text()``).
+    * ``execute("raw SQL")``: a string runs as it is written (SQLAlchemy 2 needs ``text()``);
+    * ``execution_options(isolation_level="AUTOCOMMIT")`` inside the runner's transaction
+      keeps the statements in it (they commit with the version bump).
     """
 
     _held_by_runner = False
@@ -62,6 +64,15 @@ class ScriptConnection(Connection):
     def close(self) -> None:
         if not self._held_by_runner:
             super().close()
+
+    def execution_options(self, **opt: Any) -> ScriptConnection:
+        # An autocommit connection (what `changeset port` makes of 1.x's
+        # ``conn = engine.connect()``) inside the runner's transaction: its statements
+        # commit with the version bump instead, all or nothing.
+        if self._held_by_runner and self.in_transaction():
+            opt.pop("isolation_level", None)
+        super().execution_options(**opt)
+        return self
 
     def begin(self) -> Any:
         if self.in_transaction():

@@ -635,6 +635,9 @@ def upgrade(migrate_engine):
         c.execute(text("INSERT INTO idioms (id) VALUES (2)"))
     with migrate_engine.connect() as c:
         c.execute(text("INSERT INTO idioms (id) VALUES (3)"))
+    # what `changeset port` makes of 1.x's conn = engine.connect()
+    auto = migrate_engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    auto.execute(text("INSERT INTO idioms (id) VALUES (4)"))
 
 
 def downgrade(migrate_engine):
@@ -654,6 +657,7 @@ def test_scripts_use_migrate_engine_as_an_engine(engine: Engine, tmp_path: Path)
             (1,),
             (2,),
             (3,),
+            (4,),
         ]
     api.downgrade(engine, path, 0)
     assert tables(engine) == ["migrate_version"]
