@@ -323,6 +323,10 @@ def reflect(
     kw: dict[str, Any] = {}
     if needs != EVERYTHING:
         kw["_reflect_info"] = _partial_reflection(conn, ref, needs)
+    elif metadata is None and conn.dialect.name == "postgresql":
+        # our private snapshot: PostgreSQL plans never rebuild the table, so nothing
+        # reads its comment or storage options (2 of 10 catalog queries)
+        kw["_reflect_info"] = _partial_reflection(conn, ref, needs)
     try:
         return sa.Table(
             ref.name,
@@ -341,26 +345,32 @@ def reflect(
 
 
 def _partial_reflection(conn: sa.Connection, ref: TableRef, needs: frozenset[str]) -> Any:
-    """SQLAlchemy's reflection info for one table with only the kinds in ``needs`` read.
+    """SQLAlchemy's reflection info for one table with only the kinds in ``needs`` read
+    (``"constraints"``: foreign key, unique and check constraints; never the table's
+    comment or options).
 
     ``Table(autoload_with=, _reflect_info=)`` builds the Table from it exactly as a full
     autoload would, minus what was not read (a table absent from it is reflected fully,
     which raises NoSuchTableError).
     """
-    from sqlalchemy.engine.reflection import ObjectKind, _ReflectionInfo
+    from sqlalchemy.engine.reflection import ObjectKind, ObjectScope, _ReflectionInfo
 
     insp = sa.inspect(conn)
     kw: dict[str, Any] = {"schema": ref.schema, "filter_names": [ref.name]}
+    # any kind and scope, as Table(autoload_with=) asks: the name is taken as given,
+    # without listing the schema's tables first (MySQL: one SHOW FULL TABLES less)
     kw["kind"] = ObjectKind.ANY
+    kw["scope"] = ObjectScope.ANY
     indexes: dict[Any, Any] = dict(insp.get_multi_indexes(**kw)) if "indexes" in needs else {}
+    constraints = "constraints" in needs
     return _ReflectionInfo(
         columns=dict(insp.get_multi_columns(**kw)),
         pk_constraint=dict(insp.get_multi_pk_constraint(**kw)),
-        foreign_keys={},
+        foreign_keys=dict(insp.get_multi_foreign_keys(**kw)) if constraints else {},
         indexes=indexes,
-        unique_constraints={},
+        unique_constraints=dict(insp.get_multi_unique_constraints(**kw)) if constraints else {},
         table_comment={},
-        check_constraints={},
+        check_constraints=dict(insp.get_multi_check_constraints(**kw)) if constraints else {},
         table_options={},
         unreflectable={},
     )
@@ -476,21 +486,22 @@ def _referencing_fks(conn: sa.Connection, ref: TableRef) -> tuple[ReferencingFK,
         ).all()
         default_schema = conn.dialect.default_schema_name
     elif name in ("mysql", "mariadb"):
+        # the current database in the same query (needed only when a row comes back)
         rows = conn.execute(
             sa.text(
-                "SELECT DISTINCT CONSTRAINT_SCHEMA, TABLE_NAME "
+                "SELECT DISTINCT CONSTRAINT_SCHEMA, TABLE_NAME, DATABASE() "
                 "FROM information_schema.REFERENTIAL_CONSTRAINTS "
                 "WHERE REFERENCED_TABLE_NAME = :t "
                 "AND UNIQUE_CONSTRAINT_SCHEMA = coalesce(:s, DATABASE())"
             ),
             {"t": ref.name, "s": ref.schema},
         ).all()
-        default_schema = conn.exec_driver_sql("SELECT DATABASE()").scalar()
+        default_schema = rows[0][2] if rows else None
     else:
         return ()
     insp = sa.inspect(conn)
     found: list[ReferencingFK] = []
-    for schema, table in rows:
+    for schema, table, *_ in rows:
         schema = None if schema == default_schema else schema
         for fk in insp.get_foreign_keys(table, schema=schema):
             if fk["referred_table"] != ref.name:

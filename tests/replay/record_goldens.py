@@ -3,10 +3,10 @@
 Not a CI step: run by hand when a chain is added or its port changes, and commit
 ``tests/replay/goldens/``. The legacy stack is a separate virtualenv, never this project's::
 
-    python3 -m venv /work/legacy-venv
-    /work/legacy-venv/bin/pip install 'setuptools<81' SQLAlchemy==1.4.54 \\
+    python3 -m venv .venv-legacy
+    .venv-legacy/bin/pip install 'setuptools<81' SQLAlchemy==1.4.54 \\
         sqlalchemy-migrate==0.13.0 psycopg2-binary PyMySQL
-    /work/legacy-venv/bin/python tests/replay/record_goldens.py --legacy-python /work/legacy-venv/bin/python \\
+    .venv-legacy/bin/python tests/replay/record_goldens.py --legacy-python .venv-legacy/bin/python \\
         --pg postgresql+psycopg2://USER@HOST:PORT/DB --mysql mysql+pymysql://USER:PW@HOST:PORT/DB
 
 Each chain replays ``--runs`` times on each database (the databases are emptied first:
