@@ -16,6 +16,7 @@ them as changeset calls. :meth:`SchemaDiff.apply` runs exactly the source
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from typing import Any, overload
 
 import sqlalchemy as sa
@@ -159,19 +160,8 @@ def compare(
         from sqlalchemy.orm import Session
 
         conn = target.connection() if isinstance(target, Session) else target
-        conn_cm = _nullcontext(conn)
+        conn_cm = nullcontext(conn)
     with conn_cm as conn:
         db = read_schema(conn, schema)
         dialect = conn.dialect
     return compare_info(db, meta, dialect, schema=schema, include=include, renames=renames)
-
-
-class _nullcontext:
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def __enter__(self) -> Any:
-        return self.value
-
-    def __exit__(self, *exc: Any) -> None:
-        return None
