@@ -5,8 +5,7 @@ by version with this library on the test's database; the schema and rows read ba
 catalogs must equal the golden that sqlalchemy-migrate 0.13 on SQLAlchemy 1.4 left
 (``record_goldens.py``), except for:
 
-* ``DELIBERATE``: differences the SPEC makes on purpose, each with its section, and one
-  aspect left out because it varies from run to run on both stacks (heat on SQLite);
+* ``DELIBERATE``: differences the SPEC makes on purpose, each with its section;
 * ``DEFECTS``: what stops a chain or changes its end state today, each a behaviour with its
   minimal test in ``tests/backend/test_real_chain_idioms.py``. A pair with a defect is a
   strict xfail that fails for any OTHER stop or difference, and fails (XPASS) once the
@@ -60,17 +59,6 @@ DELIBERATE: dict[tuple[str, str], list[Known]] = {
                 "table metadef_resource_types checks: golden [], replay "
                 "[[None, 'protected IN (0, 1)']]",
             ),
-        )
-    ],
-    ("heat", "sqlite"): [
-        Known(
-            "not pinned: the foreign keys of `stack` after 056 differ from run to run on BOTH "
-            "stacks (0.13: 1 of 4 runs lost raw_template_id, the recorded golden lost "
-            "prev_raw_template_ref; here about 1 run in 3 loses one of the three). 056's "
-            "SQLite path rebuilds stack and raw_template by hand (heat's clone_table over "
-            "SQLAlchemy's reflection, drop, rename); run version by version it never "
-            "loses one. Compared: everything but stack's foreign keys",
-            prefixes=("table stack foreign_keys: ",),
         )
     ],
     ("keystone", "postgresql"): [

@@ -40,7 +40,16 @@ def clone_table(name, parent, meta, newcols=None, ignorecols=None,
 
         return False
 
-    constraints = [c._copy() for c in parent.constraints
+    # Replay helper: copy from a list, never from the live set. Copying a primary key,
+    # UNIQUE or CHECK with its parent's Column objects attaches the copy to the parent
+    # (SQLAlchemy attaches a constraint whose columns all belong to one table), which
+    # swaps an element of parent.constraints while the original helper iterated it: the
+    # iteration then skipped or repeated constraints depending on object ids, and a
+    # foreign key of `stack` went missing in some runs of 056 (on both stacks).
+    # target_table= makes such a copy use the new table's columns instead.
+    constraints = [c._copy() if isinstance(c, sqlalchemy.ForeignKeyConstraint)
+                   else c._copy(target_table=new_table)
+                   for c in list(parent.constraints)
                    if c.name not in ignorecons
                    if not _is_ignorable(c)]
 
