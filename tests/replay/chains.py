@@ -599,6 +599,12 @@ def main(argv: list[str] | None = None) -> int:
     engine = sa.create_engine(args.url)
     if args.first is None:
         reset_database(engine)
+    statements = [0]
+
+    def count(*_: Any) -> None:
+        statements[0] += 1
+
+    sa.event.listen(engine, "before_cursor_execute", count)
     result = replay(
         CHAINS[args.chain], engine, stop_on_error=False, first=args.first, last=args.last
     )
@@ -609,9 +615,11 @@ def main(argv: list[str] | None = None) -> int:
         "failed_at": result.failed_at,
         "error": result.error,
         "seconds": round(result.seconds, 3),
+        "statements": statements[0],
         "sqlalchemy": sa.__version__,
-        "snapshot": snapshot(engine) if result.failed_at is None else None,
     }
+    sa.event.remove(engine, "before_cursor_execute", count)
+    record["snapshot"] = snapshot(engine) if result.failed_at is None else None
     engine.dispose()
     if args.json:
         with open(args.json, "w") as f:
