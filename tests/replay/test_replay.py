@@ -144,9 +144,7 @@ def _replay_and_compare(
         if result.failed_at in {d.stops_at for d in defects}:
             raise KnownDefect(f"stops at {result.failed_at}: {result.error}")
         pytest.fail(f"stops at version {result.failed_at}: {result.error}")
-    replay_times.append(
-        (chain, backend_name, result.seconds, golden["legacy"].get("side_by_side"))
-    )
+    replay_times.append((chain, backend_name, result.seconds, golden["legacy"].get("side_by_side")))
     assert result.reached == golden["versions"]
     explained = {line for known in deliberate for line in known.lines}
     left_out = tuple(prefix for known in deliberate for prefix in known.prefixes)
