@@ -754,15 +754,19 @@ def read_sqlite_schema(
     )
     fks: list[ForeignKeyRow] = []
     children: list[ForeignKeyRow] = []
-    for kind, oname, _tbl, _osql in master:
-        if kind != "table" or oname.startswith("sqlite_"):
-            continue
-        for r in rows(f"PRAGMA {q}foreign_key_list({quote(oname)})"):
-            fk = ForeignKeyRow(oname, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
-            if oname.lower() == name.lower():
-                fks.append(fk)
-            elif fk.parent.lower() == name.lower():
-                children.append(fk)
+    # every table's foreign keys in one statement (the table-valued pragma, SQLite 3.16+),
+    # not one PRAGMA per table of the database
+    for r in rows(
+        f"SELECT m.name, f.* FROM {q}sqlite_master AS m "  # noqa: S608 (quoted schema name)
+        "JOIN pragma_foreign_key_list(m.name, ?) AS f "
+        "WHERE m.type = 'table' AND substr(m.name, 1, 7) <> 'sqlite_'",
+        schema or "main",
+    ):
+        fk = ForeignKeyRow(*r[:9])
+        if fk.table.lower() == name.lower():
+            fks.append(fk)
+        elif fk.parent.lower() == name.lower():
+            children.append(fk)
     sequence: int | None = None
     if any(m[0] == "table" and m[1] == "sqlite_sequence" for m in master):
         seq = rows(f"SELECT seq FROM {q}sqlite_sequence WHERE name = ? COLLATE NOCASE", name)
