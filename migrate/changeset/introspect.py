@@ -282,9 +282,8 @@ def _pg_names(keys: str, rel: str) -> str:
     """SQL: the names of the attributes ``keys`` (an int2[] column) of relation ``rel``,
     in the array's order, as text[]."""
     return (
-        f"ARRAY(SELECT a.attname::text FROM unnest({keys}) WITH ORDINALITY AS k(n, o) "
-        f"JOIN pg_catalog.pg_attribute a ON a.attrelid = {rel} AND a.attnum = k.n "
-        "ORDER BY k.o)"
+        f"(SELECT array_agg(a.attname::text ORDER BY array_position({keys}, a.attnum)) "
+        f"FROM pg_catalog.pg_attribute a WHERE a.attrelid = {rel} AND a.attnum = ANY ({keys}))"
     )
 
 
@@ -292,7 +291,8 @@ def _pg_names(keys: str, rel: str) -> str:
 #: constraint (kind, name, columns, referred table and columns, actions, definition);
 #: :data:`_PG_REFERENCING` adds the foreign keys of every table that reference it
 _PG_CONSTRAINTS = (
-    "WITH t AS (SELECT c.oid FROM pg_catalog.pg_class c WHERE c.oid = to_regclass(:t) "
+    "WITH t AS MATERIALIZED (SELECT c.oid FROM pg_catalog.pg_class c "
+    "WHERE c.oid = to_regclass(:t) "
     "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')) "
     "SELECT 'table' AS kind, 0 AS pos, NULL::text AS name, NULL::bool AS notnull, "
     "NULL::text[] AS cols, NULL::text AS rschema, NULL::bool AS rvisible, NULL::text AS rtable, "
@@ -303,10 +303,13 @@ _PG_CONSTRAINTS = (
     "JOIN t ON a.attrelid = t.oid WHERE a.attnum > 0 AND NOT a.attisdropped "
     "UNION ALL SELECT con.contype::text, 0, con.conname::text, NULL, "
     + _pg_names("con.conkey", "con.conrelid")
-    + ", rn.nspname::text, pg_catalog.pg_table_is_visible(rc.oid), rc.relname::text, "
+    + ", rn.nspname::text, "
+    "CASE WHEN con.contype = 'f' THEN pg_catalog.pg_table_is_visible(rc.oid) END, "
+    "rc.relname::text, "
     + _pg_names("con.confkey", "con.confrelid")
     + ", con.confupdtype::text, con.confdeltype::text, "
-    "pg_catalog.pg_get_constraintdef(con.oid), con.condeferrable, con.condeferred "
+    "CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END, "
+    "con.condeferrable, con.condeferred "
     "FROM pg_catalog.pg_constraint con JOIN t ON con.conrelid = t.oid "
     "LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid "
     "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
