@@ -221,3 +221,30 @@ def test_schema_qualified_foreign_key_is_recognised(
     finally:
         with engine.begin() as c:
             c.exec_driver_sql("DROP SCHEMA other CASCADE")
+
+
+def test_dropping_a_column_reads_no_constraints(
+    engine: sa.Engine, capture: Any, tables: tuple[sa.Table, sa.Table]
+) -> None:
+    """PostgreSQL drops the constraints that involve a dropped column itself: the drop
+    reads the table's columns, key and indexes (to re-create a composite index without
+    the column), not its foreign key, unique and check constraints."""
+    parent, child = tables
+    ForeignKeyConstraint([child.c.parent_id], [parent.c.id], name="child_parent_fk").create()
+    UniqueConstraint(child.c.label, child.c.qty, name="child_label_uq").create()
+    CheckConstraint("qty > 0", table=child, name="child_qty_ck").create()
+    sa.Index("ix_child_label_parent", child.c.label, child.c.parent_id).create(engine)
+    with capture(engine) as sql:
+        child.c.parent_id.drop()
+    assert not [s for s in reads(sql) if "pg_get_constraintdef" in s], reads(sql)
+    assert [n for n, _ in constraints(engine, "child")] == [
+        "child_label_uq",
+        "child_pkey",
+        "child_qty_ck",
+    ]
+    with engine.connect() as c:
+        index = c.exec_driver_sql(
+            "SELECT pg_get_indexdef('ix_child_label_parent'::regclass)"
+        ).scalar_one()
+    assert index.endswith("(label)"), index
+    assert rows(engine, "child") == [(1, 3, "x"), (2, 4, "y")]
