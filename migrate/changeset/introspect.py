@@ -96,7 +96,9 @@ def snapshot(
     if conn.dialect.name == "sqlite" and "indexes" in needs:
         index_sql = _sqlite_index_sql(conn, ref)
     if referencing and referencing_fks is None:
-        referencing_fks = _referencing_fks(conn, ref)
+        # only an existing primary key has foreign keys that depend on it (MySQL's
+        # information_schema query costs more than the table's own reflection)
+        referencing_fks = _referencing_fks(conn, ref) if len(table.primary_key.columns) else ()
     owned: tuple[tuple[str, str], ...] = ()
     if sequences and conn.dialect.name == "postgresql":
         owned = _pg_owned_sequences(conn, ref)
