@@ -236,7 +236,12 @@ def test_dropping_a_column_reads_no_constraints(
     sa.Index("ix_child_label_parent", child.c.label, child.c.parent_id).create(engine)
     with capture(engine) as sql:
         child.c.parent_id.drop()
-    assert not [s for s in reads(sql) if "pg_get_constraintdef" in s], reads(sql)
+    # SQLAlchemy reads FK and CHECK definitions with pg_get_constraintdef (2.0 also reads
+    # domains' constraints with it when reflecting columns: pg_type, not these)
+    read_constraints = [
+        s for s in reads(sql) if "pg_get_constraintdef" in s and "pg_catalog.pg_type" not in s
+    ]
+    assert not read_constraints, read_constraints
     assert [n for n, _ in constraints(engine, "child")] == [
         "child_label_uq",
         "child_pkey",
