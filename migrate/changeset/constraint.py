@@ -198,7 +198,9 @@ class ConstraintChangeset:
             if isinstance(col, schema.Column):
                 if isinstance(col.table, sa.Table) and table is None:
                     table = col.table
-                col = f"{col.table.name}.{col.name}" if table_name else col.name
+                # a referred column of a table in a schema keeps the schema (0.13 lost it
+                # and the FK referred to a table of that name in the search path)
+                col = f"{col.table.fullname}.{col.name}" if table_name else col.name
             colnames.append(col)
         return colnames, table
 

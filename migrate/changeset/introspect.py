@@ -7,6 +7,7 @@ the DDL, inside its transaction.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -59,6 +60,7 @@ def snapshot(
     table: sa.Table | None = None,
     names_only: bool = False,
     key_columns: tuple[str, ...] = (),
+    constraints_only: bool = False,
 ) -> TableSnapshot:
     """Reflect ``ref`` on ``conn``; raise NoSuchTableError naming it if absent.
 
@@ -70,8 +72,16 @@ def snapshot(
     on ``conn`` in this transaction; not read again.
     ``names_only``: the ops read only column names (see :func:`names_only`): one
     catalog query instead of SQLAlchemy's reflection (:func:`column_names_table`).
+    ``constraints_only``: the ops read only column names and the table's constraints
+    (see :func:`constraints_only`): one catalog query, which also brings the foreign
+    keys that reference the table when ``referencing`` (:func:`pg_constraints_table`).
     """
-    if table is None:
+    referencing_fks: tuple[ReferencingFK, ...] | None = None
+    if table is None and constraints_only:
+        table, found = pg_constraints_table(conn, ref, referencing=referencing)
+        if referencing:
+            referencing_fks = found
+    elif table is None:
         table = column_names_table(conn, ref) if names_only else reflect(conn, ref, needs=needs)
     has_rows = None
     if want_rows:
@@ -85,7 +95,10 @@ def snapshot(
     index_sql: dict[str, str] = {}
     if conn.dialect.name == "sqlite" and "indexes" in needs:
         index_sql = _sqlite_index_sql(conn, ref)
-    referencing_fks = _referencing_fks(conn, ref) if referencing else None
+    if referencing and referencing_fks is None:
+        # only an existing primary key has foreign keys that depend on it (MySQL's
+        # information_schema query costs more than the table's own reflection)
+        referencing_fks = _referencing_fks(conn, ref) if len(table.primary_key.columns) else ()
     owned: tuple[tuple[str, str], ...] = ()
     if sequences and conn.dialect.name == "postgresql":
         owned = _pg_owned_sequences(conn, ref)
@@ -125,7 +138,7 @@ def _null_columns(conn: sa.Connection, table: sa.Table, names: tuple[str, ...]) 
     return tuple(found)
 
 
-def reflection_needs(ops: Sequence[Any]) -> frozenset[str]:
+def reflection_needs(ops: Sequence[Any], dialect_name: str | None = None) -> frozenset[str]:
     """What planning ``ops`` reads of the table beyond its columns and primary key.
 
     ``"indexes"`` (and on SQLite their stored SQL), ``"constraints"`` (foreign key,
@@ -133,13 +146,17 @@ def reflection_needs(ops: Sequence[Any]) -> frozenset[str]:
     neither are lean: adding a plain column (no index, unique, key, foreign key or
     constraint of its own), altering a column other than its primary key flag, renaming
     the table without ``rename_constraints``; index ops read indexes; everything else
-    (drops, constraints, primary keys, index renames) reads everything.
+    (drops, constraints, primary keys, index renames) reads everything, except that on
+    PostgreSQL (``dialect_name``) dropping a column reads indexes only: the database drops
+    the constraints that involve the column itself, and the plan re-creates only the
+    composite indexes and primary key it dropped with them.
     """
     from migrate.changeset.ops import (
         UNCHANGED,
         AddColumnOp,
         AlterColumnOp,
         CreateIndexOp,
+        DropColumnOp,
         DropIndexOp,
         RenameTableOp,
     )
@@ -156,6 +173,8 @@ def reflection_needs(ops: Sequence[Any]) -> frozenset[str]:
             if op.rename_constraints:
                 return EVERYTHING
         elif isinstance(op, (CreateIndexOp, DropIndexOp)):
+            found.add("indexes")
+        elif isinstance(op, DropColumnOp) and dialect_name == "postgresql":
             found.add("indexes")
         else:
             return EVERYTHING
@@ -201,6 +220,17 @@ _PG_COLUMN_NAMES = sa.text(
 )
 
 
+def pg_regclass_text(ref: TableRef) -> str:
+    """``ref`` as ``to_regclass()`` reads it: every part quoted (the exact name, whatever
+    its case or characters; the preparer's quoting would double a ``%`` for the driver,
+    and this is a bound value)."""
+
+    def q(name: str) -> str:
+        return '"{}"'.format(name.replace('"', '""'))
+
+    return f"{q(ref.schema)}.{q(ref.name)}" if ref.schema else q(ref.name)
+
+
 def column_names_table(conn: sa.Connection, ref: TableRef) -> sa.Table:
     """``ref`` with its columns' names, nullability and primary key flags only, from one
     catalog query (PostgreSQL ``pg_attribute``, SQLite ``PRAGMA table_xinfo``).
@@ -210,12 +240,9 @@ def column_names_table(conn: sa.Connection, ref: TableRef) -> sa.Table:
     naming the table if it does not exist.
     """
     prep = conn.dialect.identifier_preparer
-    qualified = prep.quote(ref.name)
-    if ref.schema:
-        qualified = f"{prep.quote_schema(ref.schema)}.{qualified}"
     columns: list[tuple[str, bool, bool]] = []
     if conn.dialect.name == "postgresql":
-        rows = conn.execute(_PG_COLUMN_NAMES, {"t": qualified}).all()
+        rows = conn.execute(_PG_COLUMN_NAMES, {"t": pg_regclass_text(ref)}).all()
         columns = [(name, notnull, pk) for _, name, notnull, pk in rows if name is not None]
         found = bool(rows)
     else:
@@ -239,6 +266,146 @@ def column_names_table(conn: sa.Connection, ref: TableRef) -> sa.Table:
         ],
         schema=ref.schema,
     )
+
+
+def constraints_only(ops: Sequence[Any], dialect_name: str) -> bool:
+    """Whether planning ``ops`` on this dialect reads nothing of the table but its column
+    names, nullability and constraints (then :func:`pg_constraints_table` is all the
+    reflection): PostgreSQL, constraint adds and drops (their idempotence, duplicate
+    name and no-such-constraint rules compare constraints, never types or indexes)."""
+    from migrate.changeset.ops import AddConstraintOp, DropConstraintOp
+
+    return dialect_name == "postgresql" and all(
+        isinstance(op, (AddConstraintOp, DropConstraintOp)) for op in ops
+    )
+
+
+def _pg_names(keys: str, rel: str) -> str:
+    """SQL: the names of the attributes ``keys`` (an int2[] column) of relation ``rel``,
+    in the array's order, as text[]."""
+    return (
+        f"(SELECT array_agg(a.attname::text ORDER BY array_position({keys}, a.attnum)) "
+        f"FROM pg_catalog.pg_attribute a WHERE a.attrelid = {rel} AND a.attnum = ANY ({keys}))"
+    )
+
+
+#: one catalog query: a row for the table, one per column (name, NOT NULL), one per
+#: constraint (kind, name, columns, referred table and columns, actions, definition);
+#: :data:`_PG_REFERENCING` adds the foreign keys of every table that reference it
+_PG_CONSTRAINTS = (
+    "WITH t AS MATERIALIZED (SELECT c.oid FROM pg_catalog.pg_class c "
+    "WHERE c.oid = to_regclass(:t) "
+    "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')) "
+    "SELECT 'table' AS kind, 0 AS pos, NULL::text AS name, NULL::bool AS notnull, "
+    "NULL::text[] AS cols, NULL::text AS rschema, NULL::bool AS rvisible, NULL::text AS rtable, "
+    "NULL::text[] AS rcols, NULL::text AS upd, NULL::text AS dele, NULL::text AS definition, "
+    "NULL::bool AS deferrable, NULL::bool AS deferred FROM t "
+    "UNION ALL SELECT 'column', a.attnum, a.attname::text, a.attnotnull, NULL, NULL, NULL, "
+    "NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM pg_catalog.pg_attribute a "
+    "JOIN t ON a.attrelid = t.oid WHERE a.attnum > 0 AND NOT a.attisdropped "
+    "UNION ALL SELECT con.contype::text, 0, con.conname::text, NULL, "
+    + _pg_names("con.conkey", "con.conrelid")
+    + ", rn.nspname::text, "
+    "CASE WHEN con.contype = 'f' THEN pg_catalog.pg_table_is_visible(rc.oid) END, "
+    "rc.relname::text, "
+    + _pg_names("con.confkey", "con.confrelid")
+    + ", con.confupdtype::text, con.confdeltype::text, "
+    "CASE WHEN con.contype = 'c' THEN pg_catalog.pg_get_constraintdef(con.oid) END, "
+    "con.condeferrable, con.condeferred "
+    "FROM pg_catalog.pg_constraint con JOIN t ON con.conrelid = t.oid "
+    "LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid "
+    "LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace "
+    "WHERE con.contype IN ('p', 'u', 'f', 'c') "
+)
+_PG_REFERENCING = (
+    "UNION ALL SELECT 'referencing', 0, con.conname::text, NULL, "
+    + _pg_names("con.conkey", "con.conrelid")
+    + ", cn.nspname::text, NULL, cc.relname::text, "
+    + _pg_names("con.confkey", "con.confrelid")
+    + ", con.confupdtype::text, con.confdeltype::text, NULL, con.condeferrable, "
+    "con.condeferred FROM pg_catalog.pg_constraint con JOIN t ON con.confrelid = t.oid "
+    "JOIN pg_catalog.pg_class cc ON cc.oid = con.conrelid "
+    "JOIN pg_catalog.pg_namespace cn ON cn.oid = cc.relnamespace WHERE con.contype = 'f' "
+)
+#: ``confupdtype``/``confdeltype`` as the SQL SQLAlchemy's reflection reports (NO ACTION:
+#: none)
+_PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+#: SQLAlchemy's own pattern for PostgreSQL's CHECK definitions
+_PG_CHECK = re.compile(r"^CHECK *\((.+)\)( NO INHERIT)?( NOT VALID)?$", re.DOTALL)
+
+
+def pg_constraints_table(
+    conn: sa.Connection, ref: TableRef, *, referencing: bool = False
+) -> tuple[sa.Table, tuple[ReferencingFK, ...]]:
+    """``ref`` with its columns (names and nullability; ``NullType``, as
+    :func:`column_names_table`) and its primary key, unique, foreign key and check
+    constraints as SQLAlchemy's reflection would give them, from one catalog query; with
+    ``referencing``, the foreign keys of every table that reference it (else ``()``).
+    NoSuchTableError naming the table if it does not exist."""
+    sql = _PG_CONSTRAINTS + (_PG_REFERENCING if referencing else "") + "ORDER BY 1, 2, 3"
+    rows = conn.execute(sa.text(sql), {"t": pg_regclass_text(ref)}).all()
+    if not rows:
+        where = f" in schema {ref.schema!r}" if ref.schema else ""
+        raise NoSuchTableError(
+            f"Table {ref.name!r} does not exist{where}; create it first or check the name"
+        )
+    by_kind: dict[str, list[Any]] = {}
+    for row in rows:
+        by_kind.setdefault(row.kind, []).append(row)
+    key = {c for row in by_kind.get("p", ()) for c in row.cols}
+    table = sa.Table(
+        ref.name,
+        sa.MetaData(),
+        *[
+            sa.Column(
+                row.name, sa.types.NULLTYPE, nullable=not row.notnull, primary_key=row.name in key
+            )
+            for row in by_kind.get("column", ())
+        ],
+        schema=ref.schema,
+    )
+    for row in by_kind.get("p", ()):
+        table.primary_key.name = row.name
+    for row in by_kind.get("u", ()):
+        table.append_constraint(sa.UniqueConstraint(*row.cols, name=row.name))
+    for row in by_kind.get("c", ()):
+        match = _PG_CHECK.match(row.definition or "")
+        text = match.group(1) if match else ""
+        table.append_constraint(sa.CheckConstraint(sa.text(text), name=row.name))
+    for row in by_kind.get("f", ()):
+        # as SQLAlchemy reports the referred schema: the one pg_get_constraintdef names (a
+        # table not visible on the search path), else the reflected table's own schema
+        schema = None if row.rvisible else row.rschema
+        if schema is None and ref.schema is not None and ref.schema == row.rschema:
+            schema = ref.schema
+        spec = [schema, row.rtable] if schema else [row.rtable]
+        table.append_constraint(
+            sa.ForeignKeyConstraint(
+                list(row.cols),
+                [".".join([*spec, c]) for c in row.rcols],
+                name=row.name,
+                onupdate=_PG_ACTIONS.get(row.upd),
+                ondelete=_PG_ACTIONS.get(row.dele),
+                deferrable=True if row.deferrable else None,
+                initially="DEFERRED" if row.deferred else None,
+                link_to_name=True,
+            )
+        )
+    default_schema = conn.dialect.default_schema_name
+    found = tuple(
+        ReferencingFK(
+            table=TableRef(row.rtable, None if row.rschema == default_schema else row.rschema),
+            name=row.name,
+            columns=tuple(row.cols),
+            referred_columns=tuple(row.rcols),
+            ondelete=_PG_ACTIONS.get(row.dele),
+            onupdate=_PG_ACTIONS.get(row.upd),
+            deferrable=True if row.deferrable else None,
+            initially="DEFERRED" if row.deferred else None,
+        )
+        for row in by_kind.get("referencing", ())
+    )
+    return table, found
 
 
 def presumed_snapshot(ops: Sequence[Any]) -> TableSnapshot:
@@ -398,10 +565,6 @@ def _pg_enums(conn: sa.Connection) -> dict[tuple[str | None, str], tuple[str, ..
 
 
 def _pg_owned_sequences(conn: sa.Connection, ref: TableRef) -> tuple[tuple[str, str], ...]:
-    prep = conn.dialect.identifier_preparer
-    qualified = prep.quote(ref.name)
-    if ref.schema:
-        qualified = f"{prep.quote_schema(ref.schema)}.{qualified}"
     found = conn.execute(
         sa.text(
             "SELECT a.attname, s.relname FROM pg_depend d "
@@ -411,7 +574,7 @@ def _pg_owned_sequences(conn: sa.Connection, ref: TableRef) -> tuple[tuple[str, 
             "AND d.deptype IN ('a', 'i') AND d.refobjid = to_regclass(:t) "
             "ORDER BY a.attnum"
         ),
-        {"t": qualified},
+        {"t": pg_regclass_text(ref)},
     )
     return tuple((str(col), str(seq)) for col, seq in found)
 
@@ -596,15 +759,19 @@ def read_sqlite_schema(
     )
     fks: list[ForeignKeyRow] = []
     children: list[ForeignKeyRow] = []
-    for kind, oname, _tbl, _osql in master:
-        if kind != "table" or oname.startswith("sqlite_"):
-            continue
-        for r in rows(f"PRAGMA {q}foreign_key_list({quote(oname)})"):
-            fk = ForeignKeyRow(oname, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
-            if oname.lower() == name.lower():
-                fks.append(fk)
-            elif fk.parent.lower() == name.lower():
-                children.append(fk)
+    # every table's foreign keys in one statement (the table-valued pragma, SQLite 3.16+),
+    # not one PRAGMA per table of the database
+    for r in rows(
+        f"SELECT m.name, f.* FROM {q}sqlite_master AS m "  # noqa: S608 (quoted schema name)
+        "JOIN pragma_foreign_key_list(m.name, ?) AS f "
+        "WHERE m.type = 'table' AND substr(m.name, 1, 7) <> 'sqlite_'",
+        schema or "main",
+    ):
+        fk = ForeignKeyRow(*r[:9])
+        if fk.table.lower() == name.lower():
+            fks.append(fk)
+        elif fk.parent.lower() == name.lower():
+            children.append(fk)
     sequence: int | None = None
     if any(m[0] == "table" and m[1] == "sqlite_sequence" for m in master):
         seq = rows(f"SELECT seq FROM {q}sqlite_sequence WHERE name = ? COLLATE NOCASE", name)

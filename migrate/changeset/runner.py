@@ -342,9 +342,10 @@ def _snapshot(
         referencing=introspect.wants_referencing(ops),
         sequences=any(isinstance(op, RenameTableOp) for op in ops),
         enums=introspect.wants_enums(ops),
-        needs=introspect.reflection_needs(ops),
+        needs=introspect.reflection_needs(ops, conn.dialect.name),
         table=reflected,
         names_only=introspect.names_only(ops, conn.dialect.name),
+        constraints_only=introspect.constraints_only(ops, conn.dialect.name),
         key_columns=introspect.added_key_columns(ops),
     )
 

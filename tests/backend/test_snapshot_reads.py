@@ -120,3 +120,31 @@ def test_mysql_key_drop_under_a_foreign_key_reads_it(engine: sa.Engine, capture:
     assert not [s for s in upper if s.startswith("ALTER")], sql
     assert schema_state(engine) == before
     assert rows(engine, "child") == [(1, 1, "a")]
+
+
+@pytest.mark.backends("mysql")
+def test_mysql_key_added_to_a_keyless_table_reads_no_referencing_keys(
+    engine: sa.Engine, capture: Any
+) -> None:
+    """Only an existing primary key has foreign keys that depend on it: adding one to a
+    table without a key does not run the (costly) information_schema query."""
+    meta = sa.MetaData()
+    t = sa.Table(
+        "keyless",
+        meta,
+        sa.Column("code", sa.String(10), nullable=False),
+        sa.Column("n", sa.Integer),
+    )
+    t.create(engine)
+    with engine.begin() as c:
+        c.execute(t.insert(), [{"code": "a", "n": 1}, {"code": "b", "n": 2}])
+    with capture(engine) as sql:
+        PrimaryKeyConstraint(t.c.code, table=t).create(engine=engine)
+    upper = [s.strip().upper() for s in sql]
+    assert not [s for s in upper if "REFERENTIAL_CONSTRAINTS" in s], sql
+    assert sa.inspect(engine).get_pk_constraint("keyless")["constrained_columns"] == ["code"]
+    with engine.connect() as c:
+        assert c.exec_driver_sql("SELECT code, n FROM keyless ORDER BY code").all() == [
+            ("a", 1),
+            ("b", 2),
+        ]

@@ -94,7 +94,22 @@ def dialect_key(engine: sa.engine.Engine) -> str:
 
 def _activate_shims(chain: Chain) -> None:
     # sqlalchemy-migrate's runner had imported the changeset API before any script ran.
-    importlib.import_module("migrate.changeset")
+    # What either stack would import at its first operation is imported here, before the
+    # clock starts, so that a replay's time is the replay's on both: the per-dialect
+    # modules and SQLAlchemy's dialects (0.13 imports them with the API; this library at
+    # its first operation, or when a script first names ``dialects.mysql``) and
+    # sqlalchemy.orm (0.13 imports it at its first operation; this library with the API).
+    for module in (
+        "migrate.changeset",
+        "migrate.changeset.databases.sqlite",
+        "migrate.changeset.databases.postgres",
+        "migrate.changeset.databases.mysql",
+        "sqlalchemy.dialects.sqlite",
+        "sqlalchemy.dialects.postgresql",
+        "sqlalchemy.dialects.mysql",
+        "sqlalchemy.orm",
+    ):
+        importlib.import_module(module)
     for path in (chain.root / "shim", SHARED_SHIM):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
@@ -599,6 +614,12 @@ def main(argv: list[str] | None = None) -> int:
     engine = sa.create_engine(args.url)
     if args.first is None:
         reset_database(engine)
+    statements = [0]
+
+    def count(*_: Any) -> None:
+        statements[0] += 1
+
+    sa.event.listen(engine, "before_cursor_execute", count)
     result = replay(
         CHAINS[args.chain], engine, stop_on_error=False, first=args.first, last=args.last
     )
@@ -609,9 +630,11 @@ def main(argv: list[str] | None = None) -> int:
         "failed_at": result.failed_at,
         "error": result.error,
         "seconds": round(result.seconds, 3),
+        "statements": statements[0],
         "sqlalchemy": sa.__version__,
-        "snapshot": snapshot(engine) if result.failed_at is None else None,
     }
+    sa.event.remove(engine, "before_cursor_execute", count)
+    record["snapshot"] = snapshot(engine) if result.failed_at is None else None
     engine.dispose()
     if args.json:
         with open(args.json, "w") as f:

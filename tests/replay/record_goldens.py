@@ -12,7 +12,9 @@ Not a CI step: run by hand when a chain is added or its port changes, and commit
 Each chain replays ``--runs`` times on each database (the databases are emptied first:
 use throwaway servers); the golden keeps the schema snapshot of the last run and the
 median replay time. A run that does not reach the last version is an error: a golden is
-only recorded from a complete legacy replay.
+only recorded from a complete legacy replay. The times it records are the legacy stack's
+alone; ``run.py --legacy-python ... --record`` replaces them with medians measured side by
+side with this library (``legacy.side_by_side``, which the pytest summary shows).
 """
 
 from __future__ import annotations

@@ -90,7 +90,7 @@ def test_chain_reaches_legacy_golden(
     engine: sa.Engine,
     backend_name: str,
     request: pytest.FixtureRequest,
-    replay_times: list[tuple[str, str, float, float]],
+    replay_times: list[tuple[str, str, float, dict[str, Any] | None]],
     tmp_path: Path,
 ) -> None:
     """``harness``: 0.13's order of scripts and version bumps, by ``chains.replay``;
@@ -124,7 +124,7 @@ def _replay_and_compare(
     golden: dict[str, Any],
     defects: list[Known],
     deliberate: list[Known],
-    replay_times: list[tuple[str, str, float, float]],
+    replay_times: list[tuple[str, str, float, dict[str, Any] | None]],
     repository: Path | None,
 ) -> None:
     result = replay(CHAINS[chain], engine, stop_on_error=False, repository=repository)
@@ -132,7 +132,7 @@ def _replay_and_compare(
         if result.failed_at in {d.stops_at for d in defects}:
             raise KnownDefect(f"stops at {result.failed_at}: {result.error}")
         pytest.fail(f"stops at version {result.failed_at}: {result.error}")
-    replay_times.append((chain, backend_name, result.seconds, golden["legacy"]["seconds_median"]))
+    replay_times.append((chain, backend_name, result.seconds, golden["legacy"].get("side_by_side")))
     assert result.reached == golden["versions"]
     explained = {line for known in deliberate for line in known.lines}
     left_out = tuple(prefix for known in deliberate for prefix in known.prefixes)
