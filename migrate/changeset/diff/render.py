@@ -38,6 +38,8 @@ class Source:
     imports: set[str] = field(default_factory=set)
     #: the schema every change is in (None: the default schema)
     schema: str | None = None
+    #: the dialect the script is written for
+    dialect: str = ""
 
     @property
     def schema_kw(self) -> str:
@@ -132,6 +134,8 @@ def _type_args(t: sa.types.TypeEngine[Any], src: Source) -> list[str]:
 
 def column_source(col: ColumnInfo, src: Source, *, primary_key: bool = False) -> Call:
     args = [_lit(col.name), type_source(col.type, src)]
+    if col.identity:
+        args.append("sa.Identity()")
     if primary_key:
         args.append("primary_key=True")
         if not col.autoincrement:
@@ -217,7 +221,7 @@ def call(head: str, args: Sequence[Any], depth: int, suffix: str = "") -> str:
 
 def upgrade_body(changes: Sequence[Change], dialect: str) -> Source:
     """The statements that apply ``changes`` (the body of ``upgrade(migrate_engine)``)."""
-    src = Source(schema=changes[0].schema if changes else None)
+    src = Source(schema=changes[0].schema if changes else None, dialect=dialect)
     sqlite = dialect == "sqlite"
     by_table: dict[str, list[Change]] = {}
     for change in changes:
@@ -352,7 +356,7 @@ def _batch(table: str, changes: list[Change], src: Source) -> None:
                     if a.attribute == "comment":
                         after.append(_comment(table, moved.get(name, name), a.new.comment, src))
                     else:
-                        args.append(_alter_arg(a, src))
+                        args.extend(_alter_args(a, src))
                 if len(args) > 1:
                     lines.append(call("t.alter_column", args, 2))
             case "alter_table_comment":
@@ -371,18 +375,33 @@ def _comment(table: str, column: str | None, comment: str | None, src: Source) -
     return call("set_comment", args, 1)
 
 
-def _alter_arg(c: Change, src: Source) -> str:
+def _alter_args(c: Change, src: Source) -> list[str]:
     col: ColumnInfo = c.new
     match c.attribute:
         case "type":
-            return f"type={type_source(col.type, src)}"
+            return [f"type={type_source(col.type, src)}"]
         case "nullable":
-            return f"nullable={col.nullable!r}"
+            return [f"nullable={col.nullable!r}"]
         case "default":
             if col.default is None:
-                return "server_default=None"
-            return f"server_default=sa.text({_lit(col.default)})"
+                return ["server_default=None"]
+            return [f"server_default=sa.text({_lit(col.default)})"]
+        case "autoincrement":
+            return _autoincrement_args(c.old, col)
     raise ValueError(c.attribute)
+
+
+def _autoincrement_args(old: ColumnInfo, new: ColumnInfo) -> list[str]:
+    """``autoincrement=True/False``; PostgreSQL: a serial becomes an identity column by
+    dropping its ``nextval()`` default in the same alter. An identity where a serial was
+    (a downgrade) stays: both generate the values, and the comparison accepts either."""
+    if not (new.autoincrement or new.identity):
+        return ["autoincrement=False"]
+    if old.identity:
+        return []
+    if _is_serial_default(old):
+        return ["server_default=None", "autoincrement=True"] if new.identity else []
+    return ["autoincrement=True"]
 
 
 def _sorted_tables(tables: list[TableInfo]) -> list[TableInfo]:
@@ -438,6 +457,8 @@ def _create_tables(tables: list[TableInfo], src: Source) -> None:
             targs.append(Call("sa.Index", tuple(ix_args)))
         if t.comment:
             targs.append(f"comment={_lit(t.comment)}")
+        if src.dialect == "sqlite" and any(c.autoincrement for c in t.columns):
+            targs.append("sqlite_autoincrement=True")
         src.emit(call("sa.Table", targs, 1, ".create(migrate_engine)"))
 
 
