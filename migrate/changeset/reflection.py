@@ -216,9 +216,15 @@ def _read_sqlite(conn: sa.Connection, schema: str | None) -> SchemaInfo:
         origins[(table, index)] = (unique, origin)
     parsed: dict[str, Any] = {}
     for table, sql in tables_sql.items():
-        # only tables with a CHECK, a constraint name or AUTOINCREMENT (parsing costs
-        # ~2 ms a table): the pragmas tell the rest
+        # the pragmas tell everything but CHECKs, AUTOINCREMENT and constraint names:
+        # the stored text is parsed whole (~2 ms a table) for the first two, and only
+        # its named table constraints are read for names
         upper = (sql or "").upper()
+        if "CONSTRAINT" in upper and "CHECK" not in upper and "AUTOINCREMENT" not in upper:
+            named = sqlite_schema.named_table_constraints(sql)
+            if named is not None:
+                parsed[table] = sqlite_schema.ParsedTable(table, (), named)
+                continue
         if "CHECK" in upper or "CONSTRAINT" in upper or "AUTOINCREMENT" in upper:
             try:
                 parsed[table] = sqlite_schema.parse_create_table(sql)
