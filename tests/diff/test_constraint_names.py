@@ -4,6 +4,7 @@ kept when a script re-creates a table."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from migrate.changeset import compare
@@ -114,3 +115,18 @@ def test_a_renamed_constraint_is_dropped_and_added(engine: sa.Engine) -> None:
 def test_an_unnamed_model_constraint_takes_any_name(engine: sa.Engine) -> None:
     model().create_all(engine)
     assert str(compare(model(named=False), engine)) == ""
+
+
+@pytest.mark.backends("sqlite")
+def test_sqlite_names_on_column_constraints(engine: sa.Engine) -> None:
+    """SQLite: a name given on a column constraint is read too (the table is parsed)."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE p (id INTEGER PRIMARY KEY, code TEXT)")
+        conn.exec_driver_sql(
+            "CREATE TABLE c (id INTEGER PRIMARY KEY, "
+            "pid INTEGER CONSTRAINT fk_c_p REFERENCES p (id), "
+            "code TEXT CONSTRAINT uq_c_code UNIQUE)"
+        )
+        info = read_schema(conn)
+    assert [fk.name for fk in info.tables["c"].foreign_keys] == ["fk_c_p"]
+    assert [u.name for u in info.tables["c"].uniques] == ["uq_c_code"]
