@@ -273,9 +273,9 @@ def test_named_table_constraints_skip_quotes_and_comments() -> None:
     from migrate.changeset.sqlite_schema import named_table_constraints, top_level_items
 
     sql = (
-        "CREATE TABLE \"a,b\" (x TEXT DEFAULT 'it''s, (', \"y\"\"z\" INT, "
+        'CREATE TABLE "a,b" (x TEXT DEFAULT \'it\'\'s, (\', "y""z" INT, '
         'CONSTRAINT [u,1] UNIQUE (x, "y""z"), '
-        "CONSTRAINT \"f\"\"k\" FOREIGN KEY (x) REFERENCES p (id) ON DELETE CASCADE)"
+        'CONSTRAINT "f""k" FOREIGN KEY (x) REFERENCES p (id) ON DELETE CASCADE)'
     )
     assert top_level_items(sql) == [
         "x TEXT DEFAULT 'it''s, ('",
