@@ -174,7 +174,13 @@ def _read_sqlite(conn: sa.Connection, schema: str | None) -> SchemaInfo:
     each = f"FROM {master} m JOIN {{}} WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
     columns: dict[str, list[ColumnInfo]] = {name: [] for name in tables_sql}
     pks: dict[str, list[tuple[int, str]]] = {}
-    resolve = conn.dialect._resolve_type_affinity  # type: ignore[attr-defined]
+    names = dict(
+        getattr(conn.dialect, "ischema_names", {})
+    )  # the type names SQLite's dialect knows
+
+    def resolve(text: str) -> sa.types.TypeEngine[Any]:
+        return sqlite_type(text, names)
+
     for table, name, type_text, notnull, default, pk, hidden in conn.exec_driver_sql(
         'SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden '
         + each.format(f"pragma_table_xinfo(m.name, {arg}) p")
@@ -284,6 +290,34 @@ def _read_sqlite(conn: sa.Connection, schema: str | None) -> SchemaInfo:
             indexes=tuple(indexes.get(table, ())),
         )
     return SchemaInfo("sqlite", schema, tables, {})
+
+
+def sqlite_type(declared: str, names: Mapping[str, Any]) -> sa.types.TypeEngine[Any]:
+    """A SQLAlchemy type for a SQLite column's declared type: a name SQLAlchemy's SQLite
+    dialect knows (``names``: its ``ischema_names``) with the numbers in parentheses as
+    arguments, else the type of the column's affinity by SQLite's rules (case does not
+    matter; https://www.sqlite.org/datatype3.html#determination_of_column_affinity):
+    ``INT`` -> INTEGER; ``CHAR``, ``CLOB``, ``TEXT`` -> TEXT; ``BLOB`` or no type -> none;
+    ``REAL``, ``FLOA``, ``DOUB`` -> REAL; anything else NUMERIC."""
+    name, _, rest = declared.partition("(")
+    name = " ".join(name.upper().split())
+    numbers = [int(n) for n in "".join(c if c.isdigit() else " " for c in rest).split()]
+    cls: Any = names.get(name)
+    if cls is None:
+        if "INT" in name:
+            cls = sa.INTEGER
+        elif "CHAR" in name or "CLOB" in name or "TEXT" in name:
+            cls = sa.TEXT
+        elif "BLOB" in name or not name:
+            cls = sa.types.NullType
+        elif "REAL" in name or "FLOA" in name or "DOUB" in name:
+            cls = sa.REAL
+        else:
+            cls = sa.NUMERIC
+    try:
+        return cls(*numbers)  # type: ignore[no-any-return]
+    except TypeError:  # more numbers than the type takes
+        return cls()  # type: ignore[no-any-return]
 
 
 def _has_autoincrement(parsed: Any, column: str) -> bool:
