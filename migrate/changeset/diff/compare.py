@@ -199,19 +199,22 @@ class _Comparer:
         return renamed
 
     def compare_column(self, table: str, db: ColumnInfo, model: ColumnInfo) -> None:
-        model_renamed = replace(model, name=model.name)
-        db_as = replace(db, name=model.name)
+        differ = []
         if self.type_key(db) != self.type_key(model):
-            self.add("alter_column", table, db_as, model_renamed, attribute="type")
+            differ.append("type")
         if db.nullable != model.nullable:
-            self.add("alter_column", table, db_as, model_renamed, attribute="nullable")
+            differ.append("nullable")
         if self.default_differs(db, model):
-            self.add("alter_column", table, db_as, model_renamed, attribute="default")
+            differ.append("default")
         have, want = n.generated_key(db, self.fam), n.generated_key(model, self.fam)
         if not n.generated_matches(have, want):
-            self.add("alter_column", table, db_as, model_renamed, attribute="autoincrement")
+            differ.append("autoincrement")
         if self.fam != "sqlite" and (db.comment or None) != (model.comment or None):
-            self.add("alter_column", table, db_as, model_renamed, attribute="comment")
+            differ.append("comment")
+        if differ:  # the database's side under the model's name (a rename came first)
+            db_as = db if db.name == model.name else replace(db, name=model.name)
+            for attribute in differ:
+                self.add("alter_column", table, db_as, model, attribute=attribute)
 
     def default_differs(self, db: ColumnInfo, model: ColumnInfo) -> bool:
         have = db.default
