@@ -510,6 +510,13 @@ def _batch(table: str, changes: list[Change], src: Source) -> None:
                         args.extend(_alter_args(a, src))
                 if len(args) > 1:
                     t("alter_column", *args)
+                elif any(
+                    a.what == "alter_column"
+                    and a.attribute == "autoincrement"
+                    and a.new.name == name
+                    for a in ordered
+                ):
+                    body.append(Comment(f"{name} stays an identity column (it generates the ids)"))
             case "alter_table_comment":
                 after.append(_comment(table, None, c.new, src))
     if body:
