@@ -126,8 +126,8 @@ def test_pg_serial_to_identity_script(engine: sa.Engine) -> None:
     assert 't.alter_column("id", server_default=None, autoincrement=True)' in diff.to_python()
     # the downgrade leaves the identity (it satisfies the SERIAL model): nothing to run
     back = diff.reversed().to_python()
-    assert "alter_column" not in back
-    assert "# id stays an identity column (it generates the ids)" in back
+    assert back == "    # id stays an identity column (it generates the ids)\n    pass\n"
+    compile(diff.script(), "<script>", "exec")
 
 
 def test_a_new_table_keeps_its_generated_key(engine: sa.Engine, backend_name: str) -> None:

@@ -122,7 +122,9 @@ class Source:
         out: list[str] = []
         for stmt in self.body:
             _write(stmt, 1, out)
-        return out or [INDENT + "pass"]
+        if all(isinstance(stmt, Comment) for stmt in self.body):
+            out.append(INDENT + "pass")  # a body of remarks only
+        return out
 
 
 def _write(stmt: Any, depth: int, out: list[str]) -> None:
@@ -519,9 +521,11 @@ def _batch(table: str, changes: list[Change], src: Source) -> None:
                     body.append(Comment(f"{name} stays an identity column (it generates the ids)"))
             case "alter_table_comment":
                 after.append(_comment(table, None, c.new, src))
-    if body:
+    if any(isinstance(stmt, Do) for stmt in body):
         head = Call("alter_table", (table, *src.schema_kw, Kw("engine", ENGINE)))
         src.body.append(With(head, "t", tuple(body)))
+    else:  # only remarks: no batch to run
+        src.body.extend(body)
     src.body.extend(after)
 
 
