@@ -208,12 +208,30 @@ class AlterColumnNullable(AlterTableElement):
 
 
 class ModifyColumn(AlterTableElement):
-    """MySQL ``CHANGE COLUMN old <full new spec>``: the whole column is restated."""
+    """MySQL ``CHANGE COLUMN old <full new spec>``: the whole column is restated.
 
-    def __init__(self, table: TableRef, old_name: str, column: sa.Column[Any]) -> None:
+    ``keep_zero``: the column becomes ``AUTO_INCREMENT``; a row whose key is 0 keeps it
+    (MariaDB's statement-scoped ``NO_AUTO_VALUE_ON_ZERO``; without it the ALTER gives
+    that row a new id, or fails on a duplicate).
+    """
+
+    def __init__(
+        self, table: TableRef, old_name: str, column: sa.Column[Any], keep_zero: bool = False
+    ) -> None:
         super().__init__(table)
         self.old_name = old_name
         self.column = column
+        self.keep_zero = keep_zero
+
+
+#: MySQL: the session's sql_mode, kept while a statement runs with NO_AUTO_VALUE_ON_ZERO
+KEEP_ZERO_ON = (
+    "SET @migrate_sql_mode = @@sql_mode",
+    "SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')",
+)
+KEEP_ZERO_OFF = "SET SESSION sql_mode = @migrate_sql_mode"
+#: MariaDB: the same for one statement
+KEEP_ZERO_STATEMENT = "SET STATEMENT sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO') FOR "
 
 
 @compiles(AlterColumnDefault)
@@ -239,8 +257,11 @@ def _alter_column_nullable(element: AlterColumnNullable, compiler: DDLCompiler, 
 @compiles(ModifyColumn)
 def _modify_column(element: ModifyColumn, compiler: DDLCompiler, **kw: Any) -> str:
     spec = compiler.get_column_specification(element.column)
+    prefix = ""
+    if element.keep_zero and getattr(compiler.dialect, "is_mariadb", False):
+        prefix = KEEP_ZERO_STATEMENT
     return (
-        f"{alter_table(compiler, element.table)} CHANGE COLUMN "
+        f"{prefix}{alter_table(compiler, element.table)} CHANGE COLUMN "
         f"{quote(compiler, element.old_name)} {spec}"
     )
 
@@ -391,12 +412,15 @@ class AlterTableClauses(AlterTableElement):
 def _alter_table_clauses(element: AlterTableClauses, compiler: DDLCompiler, **kw: Any) -> str:
     head = alter_table(compiler, element.table) + " "
     clauses = []
+    prefix = ""
     for sub in element.elements:
         sql = render(sub, compiler, **kw)
+        if sql.startswith(KEEP_ZERO_STATEMENT):  # MariaDB: then for the whole statement
+            prefix, sql = KEEP_ZERO_STATEMENT, sql[len(KEEP_ZERO_STATEMENT) :]
         # every element renders "ALTER TABLE <same table> <clause>": keep the clause
         assert sql.startswith(head), sql
         clauses.append(sql[len(head) :])
-    return head + ", ".join(clauses)
+    return prefix + head + ", ".join(clauses)
 
 
 class RenameIndex(AlterTableElement):
@@ -421,6 +445,33 @@ def _rename_index_mysql(element: RenameIndex, compiler: DDLCompiler, **kw: Any) 
     return (
         f"{alter_table(compiler, element.table)} RENAME INDEX "
         f"{quote(compiler, element.old_name)} TO {quote(compiler, element.new_name)}"
+    )
+
+
+class DropOwnedSequence(AlterTableElement):
+    """PostgreSQL: drop the sequence a (serial) column owns, if it owns one.
+
+    ``pg_get_serial_sequence`` finds it by ownership, so a sequence the column merely
+    uses in its default is never dropped.
+    """
+
+    def __init__(self, table: TableRef, column_name: str) -> None:
+        super().__init__(table)
+        self.column_name = column_name
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@compiles(DropOwnedSequence)
+def _drop_owned_sequence(element: DropOwnedSequence, compiler: DDLCompiler, **kw: Any) -> str:
+    table = _sql_string(format_table(compiler, element.table))
+    column = _sql_string(element.column_name)
+    return (
+        "DO $migrate$DECLARE s text; BEGIN "
+        f"SELECT pg_get_serial_sequence({table}, {column}) INTO s; "
+        "IF s IS NOT NULL THEN EXECUTE 'DROP SEQUENCE ' || s; END IF; END$migrate$"
     )
 
 

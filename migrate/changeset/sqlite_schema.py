@@ -650,6 +650,74 @@ def parse_table_constraint(text: str) -> TableConstraint:
     return found[0]
 
 
+_CLOSE = {"'": "'", '"': '"', "`": "`", "[": "]"}
+
+
+def top_level_items(sql: str) -> list[str] | None:
+    """The comma-separated items inside a ``CREATE TABLE``'s parentheses, by a scan that
+    only skips quoted text and comments (a full :func:`parse_create_table` tokenizes
+    everything with sqlparse: ~2 ms a table). None when the text does not look like
+    ``CREATE TABLE name (...)``."""
+    start = sql.find("(")
+    if start < 0:
+        return None
+    items: list[str] = []
+    depth = 0
+    item_start = start + 1
+    i = start
+    n = len(sql)
+    while i < n:
+        ch = sql[i]
+        if ch in _CLOSE:
+            end = sql.find(_CLOSE[ch], i + 1)
+            while end >= 0 and ch != "[" and sql[end + 1 : end + 2] == ch:  # doubled quote
+                end = sql.find(ch, end + 2)
+            if end < 0:
+                return None
+            i = end + 1
+            continue
+        if ch == "-" and sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end + 1
+            continue
+        if ch == "/" and sql.startswith("/*", i):
+            end = sql.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                items.append(sql[item_start:i].strip())
+                return items
+        elif ch == "," and depth == 1:
+            items.append(sql[item_start:i].strip())
+            item_start = i + 1
+        i += 1
+    return None
+
+
+def named_table_constraints(sql: str) -> tuple[TableConstraint, ...] | None:
+    """The table constraints of a ``CREATE TABLE`` that have a ``CONSTRAINT name``, read
+    cheaply: only those items are tokenized. None when a name may sit elsewhere (a column
+    constraint) or the text is not understood: then parse the whole statement."""
+    items = top_level_items(sql)
+    if items is None:
+        return None
+    found: list[TableConstraint] = []
+    for item in items:
+        first = item.split(None, 1)[0].upper() if item else ""
+        if first == "CONSTRAINT":
+            try:
+                found.extend(_parse_table_constraints(_Cursor(item)))
+            except SqlParseError:
+                return None
+        elif "CONSTRAINT" in item.upper():
+            return None  # a named column constraint (or the word in a name): parse it all
+    return tuple(found)
+
+
 def parse_create_table(sql: str) -> ParsedTable:
     """Parse a ``CREATE TABLE`` statement as stored in ``sqlite_master.sql``."""
     cur = _Cursor(sql)

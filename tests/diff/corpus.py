@@ -74,6 +74,21 @@ def generic(meta: sa.MetaData) -> None:
         sa.UniqueConstraint("b", "pid", name="uq_named"),
         sa.Index("pid", "pid"),  # an index named like its column (MySQL's FK index name)
     )
+    # generated keys: identity (PostgreSQL; AUTO_INCREMENT on MySQL), and the
+    # AUTOINCREMENT keyword (SQLite; SERIAL / AUTO_INCREMENT elsewhere)
+    sa.Table(
+        "ident",
+        meta,
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("v", sa.Integer),
+    )
+    sa.Table(
+        "keyword",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("v", sa.Integer),
+        sqlite_autoincrement=True,
+    )
 
 
 def dialect_types(meta: sa.MetaData, backend: str) -> None:
@@ -92,7 +107,9 @@ def dialect_types(meta: sa.MetaData, backend: str) -> None:
             sa.Column("c", sa.CHAR(3), server_default="abc"),
             sa.Column("by", postgresql.BYTEA),
             sa.Column("tx", sa.Text, server_default=sa.text("'it''s'")),
+            sa.Column("seqno", sa.BigInteger, sa.Identity(start=10)),  # not a key
         )
+        sa.Table("pg_bigserial", meta, sa.Column("id", sa.BigInteger, primary_key=True))
     elif backend == "mysql":
         sa.Table(
             "my_types",

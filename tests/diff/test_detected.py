@@ -19,6 +19,7 @@ def _round_trip(engine: sa.Engine, a: sa.MetaData, b: sa.MetaData) -> list[str]:
     return found
 
 
+@pytest.mark.filterwarnings("error")  # the scripts run without a warning (SAWarning)
 def test_primary_key_change(engine: sa.Engine) -> None:
     def model(pk: tuple[str, ...]) -> sa.MetaData:
         meta = sa.MetaData()

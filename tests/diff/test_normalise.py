@@ -100,3 +100,29 @@ def test_sqlite_declared_types() -> None:
 )
 def test_different_types_differ(dialect: object, a: object, b: object) -> None:
     assert n.type_key(a, dialect) != n.type_key(b, dialect)  # type: ignore[arg-type]
+
+
+def test_sqlite_declared_types_by_name_then_by_affinity() -> None:
+    """Known names with their numbers; else SQLite's affinity rules, in any case."""
+    from sqlalchemy.dialects import sqlite
+
+    from migrate.changeset.reflection import sqlite_type
+
+    names = sqlite.dialect().ischema_names
+    cases = {
+        "VARCHAR(20)": sa.VARCHAR(20),
+        "varchar(20)": sa.VARCHAR(20),
+        "NUMERIC(10, 2)": sa.NUMERIC(10, 2),
+        "DATETIME": sa.DATETIME(),
+        "unsigned big int": sa.INTEGER(),
+        "character varying(5)": sa.TEXT(5),
+        "CLOB": sa.TEXT(),
+        "": sa.types.NullType(),
+        "Blobby": sa.types.NullType(),
+        "DOUBLE PRECISION": sa.REAL(),
+        "floating point": sa.INTEGER(),  # "INT" in "POINT": SQLite's own example
+        "VARBINARY(10)": sa.NUMERIC(10),
+        "money(1, 2, 3, 4, 5)": sa.NUMERIC(),  # more numbers than NUMERIC takes
+    }
+    got = {text: sqlite_type(text, names) for text in cases}
+    assert {k: repr(v) for k, v in got.items()} == {k: repr(v) for k, v in cases.items()}

@@ -264,3 +264,39 @@ def test_identifier_helpers() -> None:
 def test_qualify_create_names_the_attached_database(sql: str, expected: str) -> None:
     assert qualify_create(sql, "s x") == expected
     assert qualify_create(sql, None) == sql
+
+
+# ---- named table constraints, read without a full parse (compare()'s reflection) ----
+
+
+def test_named_table_constraints_skip_quotes_and_comments() -> None:
+    from migrate.changeset.sqlite_schema import named_table_constraints, top_level_items
+
+    sql = (
+        'CREATE TABLE "a,b" (x TEXT DEFAULT \'it\'\'s, (\', "y""z" INT, '
+        'CONSTRAINT [u,1] UNIQUE (x, "y""z"), '
+        'CONSTRAINT "f""k" FOREIGN KEY (x) REFERENCES p (id) ON DELETE CASCADE)'
+    )
+    assert top_level_items(sql) == [
+        "x TEXT DEFAULT 'it''s, ('",
+        '"y""z" INT',
+        'CONSTRAINT [u,1] UNIQUE (x, "y""z")',
+        'CONSTRAINT "f""k" FOREIGN KEY (x) REFERENCES p (id) ON DELETE CASCADE',
+    ]
+    found = named_table_constraints(sql)
+    assert found is not None
+    assert [(c.kind, c.name, c.columns) for c in found] == [
+        ("unique", "u,1", ("x", 'y"z')),
+        ("foreign_key", 'f"k', ("x",)),
+    ]
+
+
+def test_named_table_constraints_leave_other_names_to_the_parser() -> None:
+    """A name on a column constraint, or CONSTRAINT in a comment: None (parse it all)."""
+    from migrate.changeset.sqlite_schema import named_table_constraints
+
+    assert named_table_constraints("CREATE TABLE t (x INT CONSTRAINT nn NOT NULL)") is None
+    assert named_table_constraints("CREATE TABLE t (x INT, /* CONSTRAINT */ y INT)") is None
+    assert named_table_constraints("CREATE TABLE t (x INT -- CONSTRAINT\n, y INT)") is None
+    assert named_table_constraints("CREATE TABLE t (x TEXT DEFAULT 'open") is None
+    assert named_table_constraints("CREATE TABLE t (x INT, UNIQUE (x))") == ()

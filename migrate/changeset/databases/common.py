@@ -255,6 +255,12 @@ def is_autoincrement(col: sa.Column[Any]) -> bool:
     return text is not None and text.lower().startswith("nextval(")
 
 
+def is_serial(col: sa.Column[Any]) -> bool:
+    """A PostgreSQL serial: no identity, a ``nextval(...)`` server default."""
+    text = default_text_raw(col)
+    return col.identity is None and text is not None and text.lower().startswith("nextval(")
+
+
 def default_text_raw(col: sa.Column[Any]) -> str | None:
     arg = getattr(col.server_default, "arg", None)
     if arg is None:
@@ -300,7 +306,10 @@ def column_changes(op: AlterColumnOp, col: sa.Column[Any], caps: Capabilities) -
     if op.primary_key is not UNCHANGED and bool(op.primary_key) != bool(col.primary_key):
         out["primary_key"] = bool(op.primary_key)
     if op.autoincrement is not UNCHANGED and op.autoincrement != "auto":
-        if bool(op.autoincrement) != is_autoincrement(col):
+        generates = is_autoincrement(col)
+        if generates and is_serial(col) and "server_default" in out:
+            generates = False  # the serial's nextval() default goes: an identity replaces it
+        if bool(op.autoincrement) != generates:
             out["autoincrement"] = bool(op.autoincrement)
     return out
 

@@ -637,7 +637,12 @@ def render_constraint(
     elif kind == "unique":
         new = sa.UniqueConstraint(*columns_named(rt, fact.columns), name=name, **kw)
     elif kind == "primary_key":
-        new = sa.PrimaryKeyConstraint(*columns_named(rt, fact.columns), name=name, **kw)
+        columns = columns_named(rt, fact.columns)
+        # the render table's old key goes first: SQLAlchemy warns when a new primary key
+        # disagrees with the columns still flagged primary_key (and keeps the old flags)
+        for col in rt.primary_key.columns:
+            col.primary_key = False
+        new = sa.PrimaryKeyConstraint(*columns, name=name, **kw)
     else:
         assert isinstance(cons, sa.ForeignKeyConstraint) and fact.referred is not None
         schema, reftable, refcols = fact.referred

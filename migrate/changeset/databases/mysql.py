@@ -118,7 +118,13 @@ def alter_column(
         holder = sa.Table(op.table.name, sa.MetaData(), schema=op.table.schema)
         render.primary_key = bool(render.autoincrement)
         holder.append_column(render)
-        p.steps.append(ddl.ModifyColumn(op.table, col.name, render))
+        keep_zero = bool(ch.get("autoincrement"))
+        session = keep_zero and not caps.is_mariadb  # MySQL has no SET STATEMENT
+        if session:
+            p.steps.extend(ddl.RawSQL(sql) for sql in ddl.KEEP_ZERO_ON)
+        p.steps.append(ddl.ModifyColumn(op.table, col.name, render, keep_zero=keep_zero))
+        if session:
+            p.steps.append(ddl.RawSQL(ddl.KEEP_ZERO_OFF))
     if "primary_key" in ch:
         common.primary_key_steps(p, op, snap, rt, ch["primary_key"], one_statement=True)
 

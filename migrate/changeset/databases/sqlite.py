@@ -151,6 +151,10 @@ def native_rename_only(op: AlterColumnOp, caps: Capabilities, snap: TableSnapsho
     """The alter only renames the column: native ``RENAME COLUMN`` (SQLite 3.25+)."""
     if snap.column(op.column_name) is None:
         return False  # validate() names the missing column
+    if isinstance(op.autoincrement, bool):
+        # the AUTOINCREMENT keyword is only in the stored CREATE TABLE, which the
+        # rebuild reads (and leaves alone when the keyword is already as asked)
+        return False
     return set(common.alter_changes(op, snap, caps)) <= {"name"}
 
 

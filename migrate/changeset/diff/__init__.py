@@ -8,9 +8,10 @@
 
 Layers: :mod:`migrate.changeset.reflection` reads the database once (multi-table
 reflection); :mod:`.model` describes the MetaData in the same data classes;
-:mod:`.compare` (pure) turns the two into :class:`Change` objects; :mod:`.render` writes
-them as changeset calls. :meth:`SchemaDiff.apply` runs exactly the source
-:meth:`SchemaDiff.to_python` writes, so what is tested is what a script runs.
+:mod:`.compare` (pure) turns the two into :class:`Change` objects; :mod:`.render` turns
+those into the calls of a script, as data, and writes them as changeset calls
+(:meth:`SchemaDiff.to_python`) or makes them (:meth:`SchemaDiff.apply`): one description
+of what runs, read two ways.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from migrate.changeset.binding import Bindable
 from migrate.changeset.diff.changes import Change
 from migrate.changeset.diff.compare import VERSION_TABLE, Include, compare_schemas
 from migrate.changeset.diff.model import schema_of
-from migrate.changeset.diff.render import script_source, upgrade_body
+from migrate.changeset.diff.render import run, script_source, upgrade_body
 from migrate.changeset.reflection import SchemaInfo, read_schema
 from migrate.exceptions import InvalidOperationError
 
@@ -88,12 +89,10 @@ class SchemaDiff(Sequence[Change]):
         return src.lines, src.imports
 
     def apply(self, bind: Bindable) -> None:
-        """Run the changes: exactly the ``upgrade()`` that :meth:`script` writes."""
-        if not self._changes:
-            return
-        namespace: dict[str, Any] = {"__name__": "migrate_changeset_diff"}
-        exec(compile(self.script(), "<changeset diff>", "exec"), namespace)  # noqa: S102
-        namespace["upgrade"](bind)
+        """Run the changes: the calls of the ``upgrade()`` that :meth:`script` writes,
+        made from the same data that writes them (no source is compiled)."""
+        if self._changes:
+            run(upgrade_body(self._changes, self.dialect), bind)
 
 
 def _tables_of(metadata: Any) -> sa.MetaData:

@@ -47,7 +47,8 @@ class Change:
     * ``add_table``/``drop_table``: :class:`TableInfo`;
     * ``rename_table``: the old and new table names;
     * ``add_column``/``drop_column``/``alter_column``: :class:`ColumnInfo`
-      (``attribute``: ``type``, ``nullable``, ``default`` or ``comment`` for an alter);
+      (``attribute``: ``type``, ``nullable``, ``default``, ``autoincrement`` or
+      ``comment`` for an alter);
     * ``rename_column``: the old and new column names;
     * ``add_constraint``/``drop_constraint``: a primary key, foreign key, UNIQUE or CHECK;
     * ``add_index``/``drop_index``: :class:`IndexInfo`;
@@ -121,7 +122,19 @@ def _attr(col: ColumnInfo, attribute: str | None) -> str:
     value = getattr(col, attribute or "", None)
     if attribute == "type":
         return repr(col.type)
+    if attribute == "autoincrement":
+        return _generated(col)
     return repr(value)
+
+
+def _generated(col: ColumnInfo) -> str:
+    """``identity``, ``serial``, ``autoincrement`` or ``none`` (dialect-neutral words)."""
+    if col.identity:
+        return "identity"
+    if col.autoincrement:
+        serial = col.default is not None and col.default.lower().startswith("nextval(")
+        return "serial" if serial else "autoincrement"
+    return "none"
 
 
 def describe(obj: Any) -> str:

@@ -20,6 +20,7 @@ from migrate.changeset.reflection import (
     ColumnInfo,
     ForeignKeyInfo,
     IndexInfo,
+    PrimaryKeyInfo,
     SchemaInfo,
     TableInfo,
     UniqueInfo,
@@ -198,16 +199,22 @@ class _Comparer:
         return renamed
 
     def compare_column(self, table: str, db: ColumnInfo, model: ColumnInfo) -> None:
-        model_renamed = replace(model, name=model.name)
-        db_as = replace(db, name=model.name)
+        differ = []
         if self.type_key(db) != self.type_key(model):
-            self.add("alter_column", table, db_as, model_renamed, attribute="type")
+            differ.append("type")
         if db.nullable != model.nullable:
-            self.add("alter_column", table, db_as, model_renamed, attribute="nullable")
+            differ.append("nullable")
         if self.default_differs(db, model):
-            self.add("alter_column", table, db_as, model_renamed, attribute="default")
+            differ.append("default")
+        have, want = n.generated_key(db, self.fam), n.generated_key(model, self.fam)
+        if not n.generated_matches(have, want):
+            differ.append("autoincrement")
         if self.fam != "sqlite" and (db.comment or None) != (model.comment or None):
-            self.add("alter_column", table, db_as, model_renamed, attribute="comment")
+            differ.append("comment")
+        if differ:  # the database's side under the model's name (a rename came first)
+            db_as = db if db.name == model.name else replace(db, name=model.name)
+            for attribute in differ:
+                self.add("alter_column", table, db_as, model, attribute=attribute)
 
     def default_differs(self, db: ColumnInfo, model: ColumnInfo) -> bool:
         have = db.default
@@ -219,7 +226,10 @@ class _Comparer:
     def compare_primary_key(self, db: TableInfo, model: TableInfo, renamed: dict[str, str]) -> None:
         have = tuple(renamed.get(c, c) for c in db.primary_key.columns) if db.primary_key else ()
         want = model.primary_key.columns if model.primary_key else ()
-        if have != want:
+        other_name = (
+            bool(have) and have == want and self.name_differs(db.primary_key, model.primary_key)
+        )
+        if have != want or other_name:
             if db.primary_key is not None:
                 self.add("drop_constraint", model.name, db.primary_key, None)
             if model.primary_key is not None:
@@ -238,18 +248,41 @@ class _Comparer:
     ) -> None:
         """Pair ``have`` and ``want`` by ``key``; report the unpaired."""
         left = list(have)
+        renamed: list[tuple[Any, Any]] = []
         for obj in want:
             k = key(obj)
             for i, other in enumerate(left):
                 if key(other) == k:
                     del left[i]
+                    if kind != "index" and self.name_differs(other, obj):
+                        renamed.append((other, obj))
                     break
             else:
                 if self.keep(obj, kind, False):
                     self.add(what[0], table, None, obj)
+        for old, new in renamed:  # same definition, another name: dropped and added
+            if self.keep(new, kind, False):
+                self.add(what[1], table, old, None)
+                self.add(what[0], table, None, new)
         for obj in left:
             if self.keep(obj, kind, True):
                 self.add(what[1], table, obj, None)
+
+    def name_differs(self, db: Any, model: Any) -> bool:
+        """The model names the constraint and the database keeps another name (or none).
+
+        An unnamed constraint in the model takes whatever name the database gave it.
+        MySQL's primary key is always ``PRIMARY``; PostgreSQL and MySQL cut names at 63
+        and 64 characters; MySQL's names do not depend on case."""
+        want = model.name
+        if not want or (self.fam == "mysql" and isinstance(model, PrimaryKeyInfo)):
+            return False
+        have = db.name or ""
+        if self.fam == "postgresql":
+            want = want[:63]
+        elif self.fam == "mysql":
+            want, have = want[:64].lower(), have.lower()
+        return bool(have != want)
 
     def compare_foreign_keys(
         self, db: TableInfo, model: TableInfo, renamed: dict[str, str]
@@ -289,6 +322,11 @@ class _Comparer:
             for i, other in enumerate(left):
                 if cols(other, True) == cols(obj, False):
                     del left[i]
+                    if self.name_differs(other, obj) and self.keep(obj, "unique", False):
+                        drop = "drop_index" if isinstance(other, IndexInfo) else "drop_constraint"
+                        self.add(drop, model.name, other, None)
+                        add = "add_index" if isinstance(obj, IndexInfo) else "add_constraint"
+                        self.add(add, model.name, None, obj)
                     break
             else:
                 what = "add_index" if isinstance(obj, IndexInfo) else "add_constraint"

@@ -58,8 +58,8 @@ def table_info(table: sa.Table, dialect: Dialect) -> TableInfo:
             type=c.type,
             nullable=bool(c.nullable),
             default=_default_sql(ddl, c),
-            autoincrement=c is auto,
-            identity=c.identity is not None,
+            autoincrement=_generates(c, auto, dialect),
+            identity=c.identity is not None and dialect.name == "postgresql",
             comment=c.comment,
             computed=None if c.computed is None else str(c.computed.sqltext),
         )
@@ -99,6 +99,38 @@ def table_info(table: sa.Table, dialect: Dialect) -> TableInfo:
         indexes=indexes,
         comment=table.comment,
     )
+
+
+def _generates(c: sa.Column[Any], auto: sa.Column[Any] | None, dialect: Dialect) -> bool:
+    """Whether the DDL the dialect writes for ``c`` makes the database generate its values
+    (the conditions of SQLAlchemy's DDL compilers): PostgreSQL ``SERIAL`` or identity,
+    MySQL ``AUTO_INCREMENT``, SQLite ``AUTOINCREMENT`` (``sqlite_autoincrement=True``;
+    any other ``INTEGER PRIMARY KEY`` is the rowid without it, the same table)."""
+    name = dialect.name
+    if name == "postgresql" and c.identity is not None:
+        return True
+    if c is not auto:
+        return False
+    default = c.default
+    sequence = isinstance(default, sa.Sequence) and not default.optional
+    if name == "postgresql":
+        small = isinstance(c.type, sa.SmallInteger) and not getattr(
+            dialect, "supports_smallserial", True
+        )
+        optional = isinstance(default, sa.Sequence) and default.optional
+        return bool(c.primary_key) and (default is None or optional) and not small
+    if name in ("mysql", "mariadb"):
+        plain = c.server_default is None or isinstance(c.server_default, sa.Identity)
+        return plain and not (dialect.supports_sequences and sequence)
+    if name == "sqlite":
+        table = c.table
+        return bool(
+            table.dialect_options["sqlite"]["autoincrement"]
+            and len(table.primary_key.columns) == 1
+            and issubclass(c.type._type_affinity or type(None), sa.Integer)
+            and not c.foreign_keys
+        )
+    return True
 
 
 def _default_sql(ddl: Any, column: sa.Column[Any]) -> str | None:

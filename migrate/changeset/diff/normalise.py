@@ -312,3 +312,27 @@ def action_key(action: str | None, fam: str) -> str | None:
     if action == "NO ACTION" or (fam == "mysql" and action == "RESTRICT"):
         return None
     return action
+
+
+# ---------------------------------------------------------------------------- generated keys
+
+#: how each dialect family spells "the database generates the values"
+_GENERATED = {"postgresql": "serial", "mysql": "auto_increment", "sqlite": "autoincrement"}
+
+
+def generated_key(col: Any, fam: str) -> str | None:
+    """How the database generates a column's values, or None: ``identity`` or ``serial``
+    (PostgreSQL), ``auto_increment`` (MySQL), ``autoincrement`` (SQLite's keyword; a plain
+    ``INTEGER PRIMARY KEY`` is the rowid either way, so it is not a difference)."""
+    if col.identity and fam == "postgresql":
+        return "identity"
+    if col.autoincrement:
+        return _GENERATED.get(fam, "autoincrement")
+    return None
+
+
+def generated_matches(have: str | None, want: str | None) -> bool:
+    """The database's generated key satisfies the model's: the same, or (PostgreSQL) an
+    identity column where the model leaves it to SQLAlchemy, which would write SERIAL (both
+    generate the values; a plain ``autoincrement=True`` on PostgreSQL makes an identity)."""
+    return have == want or (have == "identity" and want == "serial")

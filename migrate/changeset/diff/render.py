@@ -5,10 +5,16 @@ one ``alter_table`` batch per table with its changes in a safe order, dropped ta
 PostgreSQL and MySQL foreign keys are dropped first and added last, in batches of their
 own, so no statement meets a foreign key that is about to change. The source is laid out
 the way ``ruff format`` lays it out.
+
+The body is built as data first (:class:`Call`, :class:`Kw`, :class:`Ref` and the
+statements :class:`Do`, :class:`Assign`, :class:`With`, :class:`Comment`), then either
+written as source (:meth:`Source.lines`) or run (:func:`run`): the calls a script makes,
+resolved in the names its imports bind, so what runs is what the script says.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,22 +36,184 @@ INDENT = "    "
 LINE = 88  # ruff format's default line length
 
 
+@dataclass(frozen=True)
+class Ref:
+    """A name the script binds: ``migrate_engine``, ``meta``."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Kw:
+    """A keyword argument."""
+
+    key: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Call:
+    """``head(args)``, optionally followed by ``.method(margs)`` on its result. ``head``
+    is a dotted name the script binds; arguments are Python literals, lists of them,
+    :class:`Ref`, :class:`Kw` and nested calls."""
+
+    head: str
+    args: tuple[Any, ...] = ()
+    method: str | None = None
+    margs: tuple[Any, ...] = ()
+
+    def flat(self) -> str:
+        return f"{self.head}({', '.join(_flat(a) for a in self.args)}){self.suffix()}"
+
+    def suffix(self) -> str:
+        if self.method is None:
+            return ""
+        return f".{self.method}({', '.join(_flat(a) for a in self.margs)})"
+
+
+@dataclass(frozen=True)
+class Do:
+    """A call made for its effect."""
+
+    call: Call
+
+
+@dataclass(frozen=True)
+class Assign:
+    name: str
+    call: Call
+
+
+@dataclass(frozen=True)
+class With:
+    """``with call as name:`` and its body."""
+
+    call: Call
+    name: str
+    body: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str
+
+
+ENGINE = Ref("migrate_engine")
+
+
 @dataclass
 class Source:
-    """Lines of a function body plus the imports they need."""
+    """The statements of a function body plus the imports they need."""
 
-    lines: list[str] = field(default_factory=list)
+    body: list[Any] = field(default_factory=list)
     imports: set[str] = field(default_factory=set)
     #: the schema every change is in (None: the default schema)
     schema: str | None = None
+    #: the dialect the script is written for
+    dialect: str = ""
 
     @property
-    def schema_kw(self) -> str:
-        """``, schema="x"`` when not the default schema."""
-        return f", schema={_lit(self.schema)}" if self.schema else ""
+    def schema_kw(self) -> list[Kw]:
+        """``schema="x"`` when not the default schema."""
+        return [Kw("schema", self.schema)] if self.schema else []
 
-    def emit(self, text: str, depth: int = 1) -> None:
-        self.lines.extend(INDENT * depth + line if line else "" for line in text.split("\n"))
+    @property
+    def lines(self) -> list[str]:
+        out: list[str] = []
+        for stmt in self.body:
+            _write(stmt, 1, out)
+        if all(isinstance(stmt, Comment) for stmt in self.body):
+            out.append(INDENT + "pass")  # a body of remarks only
+        return out
+
+
+def _write(stmt: Any, depth: int, out: list[str]) -> None:
+    pad = INDENT * depth
+    match stmt:
+        case Comment():
+            text = f"# {stmt.text}"
+        case Do():
+            text = call(stmt.call.head, stmt.call.args, depth, stmt.call.suffix())
+        case Assign():
+            text = call(f"{stmt.name} = {stmt.call.head}", stmt.call.args, depth)
+        case With():
+            out.append(f"{pad}with {stmt.call.flat()} as {stmt.name}:")
+            for inner in stmt.body:
+                _write(inner, depth + 1, out)
+            return
+        case _:
+            raise TypeError(f"not a statement: {stmt!r}")
+    out.extend(pad + line if line else "" for line in text.split("\n"))
+
+
+# ---------------------------------------------------------------------------- running
+
+
+def namespace(imports: Iterable[str], bind: Any) -> dict[str, Any]:
+    """The names a script's imports bind (``from a import b`` forms, and ``sa``), plus
+    ``migrate_engine``."""
+    names: dict[str, Any] = {"sa": sa, "migrate_engine": bind}
+    for line in imports:
+        _from, module, _import, name = line.split()
+        found = importlib.import_module(module)
+        names[name] = (
+            getattr(found, name)
+            if hasattr(found, name)
+            else importlib.import_module(f"{module}.{name}")
+        )
+    return names
+
+
+def run(src: Source, bind: Any) -> None:
+    """Make the calls of ``src``'s body, as the script it writes would."""
+    names = namespace(src.imports, bind)
+    for stmt in src.body:
+        _run(stmt, names)
+
+
+def _run(stmt: Any, names: dict[str, Any]) -> None:
+    match stmt:
+        case Comment():
+            return
+        case Do():
+            _value(stmt.call, names)
+        case Assign():
+            names[stmt.name] = _value(stmt.call, names)
+        case With():
+            with _value(stmt.call, names) as bound:
+                names[stmt.name] = bound
+                for inner in stmt.body:
+                    _run(inner, names)
+        case _:
+            raise TypeError(f"not a statement: {stmt!r}")
+
+
+def _resolve(path: str, names: dict[str, Any]) -> Any:
+    first, *rest = path.split(".")
+    found = names[first]
+    for attr in rest:
+        found = getattr(found, attr)
+    return found
+
+
+def _value(v: Any, names: dict[str, Any]) -> Any:
+    match v:
+        case Ref():
+            return _resolve(v.path, names)
+        case Call():
+            result = _apply(_resolve(v.head, names), v.args, names)
+            if v.method is not None:
+                result = _apply(getattr(result, v.method), v.margs, names)
+            return result
+        case list():
+            return [_value(x, names) for x in v]
+    return v
+
+
+def _apply(fn: Any, args: tuple[Any, ...], names: dict[str, Any]) -> Any:
+    positional = [_value(a, names) for a in args if not isinstance(a, Kw)]
+    keywords = {a.key: _value(a.value, names) for a in args if isinstance(a, Kw)}
+    return fn(*positional, **keywords)
 
 
 # ---------------------------------------------------------------------------- values
@@ -65,23 +233,23 @@ def _str(value: str) -> str:
     return text
 
 
-def type_source(t: sa.types.TypeEngine[Any], src: Source) -> str:
+def type_source(t: sa.types.TypeEngine[Any], src: Source) -> Call:
     """A type as a constructor call: ``sa.String(length=50)``, ``postgresql.JSONB()``."""
     if isinstance(t, sa.types.TypeDecorator):
         t = t.impl_instance
     cls = type(t)
     if isinstance(t, sa.Enum):
-        args = [_lit(e) for e in t.enums]
+        args: list[Any] = list(t.enums)
         if t.name:
-            args.append(f"name={_lit(t.name)}")
+            args.append(Kw("name", t.name))
         if not t.native_enum:
-            args.append("native_enum=False")
+            args.append(Kw("native_enum", False))
         if t.create_constraint:
-            args.append("create_constraint=True")
+            args.append(Kw("create_constraint", True))
         if t.length and not t.native_enum and t.length != max(len(e) for e in t.enums):
-            args.append(f"length={t.length}")
-        return f"{_prefix(cls, src)}({', '.join(args)})"
-    return f"{_prefix(cls, src)}({', '.join(_type_args(t, src))})"
+            args.append(Kw("length", t.length))
+        return Call(_prefix(cls, src), tuple(args))
+    return Call(_prefix(cls, src), tuple(_type_args(t, src)))
 
 
 def _prefix(cls: type, src: Source) -> str:
@@ -91,8 +259,6 @@ def _prefix(cls: type, src: Source) -> str:
     module = cls.__module__
     if module.startswith("sqlalchemy.dialects."):
         dialect = module.split(".")[2]
-        import importlib
-
         pkg = importlib.import_module(f"sqlalchemy.dialects.{dialect}")
         if getattr(pkg, name, None) is cls:
             src.imports.add(f"from sqlalchemy.dialects import {dialect}")
@@ -100,7 +266,7 @@ def _prefix(cls: type, src: Source) -> str:
     raise TypeError(f"cannot write {cls.__module__}.{name} in a script")
 
 
-def _type_args(t: sa.types.TypeEngine[Any], src: Source) -> list[str]:
+def _type_args(t: sa.types.TypeEngine[Any], src: Source) -> list[Kw]:
     cls = type(t)
     try:
         params = inspect.signature(cls.__init__).parameters.values()
@@ -119,29 +285,35 @@ def _type_args(t: sa.types.TypeEngine[Any], src: Source) -> list[str]:
                 continue
             if default is None and p.name == "astext_type":
                 continue
-            args.append(f"{p.name}={type_source(value, src)}")
+            args.append(Kw(p.name, type_source(value, src)))
             continue
         if value is default or (default is not p.empty and value == default):
             continue
         if isinstance(value, (str, int, float, bool)) or value is None:
             if value is None and default is p.empty:
                 continue
-            args.append(f"{p.name}={_lit(value)}")
+            args.append(Kw(p.name, value))
     return args
 
 
+def _text(sql: str) -> Call:
+    return Call("sa.text", (sql,))
+
+
 def column_source(col: ColumnInfo, src: Source, *, primary_key: bool = False) -> Call:
-    args = [_lit(col.name), type_source(col.type, src)]
+    args: list[Any] = [col.name, type_source(col.type, src)]
+    if col.identity:
+        args.append(Call("sa.Identity"))
     if primary_key:
-        args.append("primary_key=True")
+        args.append(Kw("primary_key", True))
         if not col.autoincrement:
-            args.append("autoincrement=False")
+            args.append(Kw("autoincrement", False))
     if not col.nullable and not primary_key:
-        args.append("nullable=False")
+        args.append(Kw("nullable", False))
     if col.default is not None and not _is_serial_default(col):
-        args.append(f"server_default=sa.text({_lit(col.default)})")
+        args.append(Kw("server_default", _text(col.default)))
     if col.comment:
-        args.append(f"comment={_lit(col.comment)}")
+        args.append(Kw("comment", col.comment))
     return Call("sa.Column", tuple(args))
 
 
@@ -154,49 +326,39 @@ def _is_serial_default(col: ColumnInfo) -> bool:
 
 
 def constraint_source(obj: Any, src: Source) -> Call:
-    name = (f"name={_lit(obj.name)}",) if obj.name else ()
+    name = (Kw("name", obj.name),) if obj.name else ()
     match obj:
         case PrimaryKeyInfo():
-            return Call("sa.PrimaryKeyConstraint", (*map(_lit, obj.columns), *name))
+            return Call("sa.PrimaryKeyConstraint", (*obj.columns, *name))
         case UniqueInfo():
-            return Call("sa.UniqueConstraint", (*map(_lit, obj.columns), *name))
+            return Call("sa.UniqueConstraint", (*obj.columns, *name))
         case CheckInfo():
-            return Call("sa.CheckConstraint", (_lit(obj.sqltext), *name))
+            return Call("sa.CheckConstraint", (obj.sqltext, *name))
         case ForeignKeyInfo():
             prefix = f"{obj.referred_schema}." if obj.referred_schema else ""
             refs = [f"{prefix}{obj.referred_table}.{c}" for c in obj.referred_columns]
             extra = tuple(
-                f"{k}={_lit(v)}"
-                for k, v in (("ondelete", obj.ondelete), ("onupdate", obj.onupdate))
-                if v
+                Kw(k, v) for k, v in (("ondelete", obj.ondelete), ("onupdate", obj.onupdate)) if v
             )
-            return Call(
-                "sa.ForeignKeyConstraint",
-                (f"[{_cols(obj.columns)}]", f"[{_cols(refs)}]", *name, *extra),
-            )
+            return Call("sa.ForeignKeyConstraint", (list(obj.columns), refs, *name, *extra))
     raise TypeError(f"not a constraint: {obj!r}")
-
-
-def _cols(names: Iterable[str]) -> str:
-    return ", ".join(_lit(c) for c in names)
 
 
 # ---------------------------------------------------------------------------- layout
 
 
-@dataclass(frozen=True)
-class Call:
-    """A call whose arguments may be calls: laid out on one line, or exploded."""
-
-    head: str
-    args: tuple[Any, ...]
-
-    def flat(self) -> str:
-        return f"{self.head}({', '.join(_flat(a) for a in self.args)})"
-
-
 def _flat(arg: Any) -> str:
-    return arg.flat() if isinstance(arg, Call) else str(arg)
+    """A value as source text."""
+    match arg:
+        case Call():
+            return arg.flat()
+        case Kw():
+            return f"{arg.key}={_flat(arg.value)}"
+        case Ref():
+            return arg.path
+        case list():
+            return f"[{', '.join(_flat(a) for a in arg)}]"
+    return _lit(arg)
 
 
 def call(head: str, args: Sequence[Any], depth: int, suffix: str = "") -> str:
@@ -207,7 +369,7 @@ def call(head: str, args: Sequence[Any], depth: int, suffix: str = "") -> str:
         return one
     inner = []
     for a in args:
-        text = call(a.head, a.args, depth + 1) if isinstance(a, Call) else str(a)
+        text = call(a.head, a.args, depth + 1, a.suffix()) if isinstance(a, Call) else _flat(a)
         inner.append("\n".join(INDENT + line for line in text.split("\n")) + ",")
     return f"{head}(\n" + "\n".join(inner) + f"\n){suffix}"
 
@@ -217,7 +379,7 @@ def call(head: str, args: Sequence[Any], depth: int, suffix: str = "") -> str:
 
 def upgrade_body(changes: Sequence[Change], dialect: str) -> Source:
     """The statements that apply ``changes`` (the body of ``upgrade(migrate_engine)``)."""
-    src = Source(schema=changes[0].schema if changes else None)
+    src = Source(schema=changes[0].schema if changes else None, dialect=dialect)
     sqlite = dialect == "sqlite"
     by_table: dict[str, list[Change]] = {}
     for change in changes:
@@ -277,19 +439,13 @@ def upgrade_body(changes: Sequence[Change], dialect: str) -> Source:
             _batch(table, adds, src)
     for c in renames_last:
         _rename(c, src)
-    if not src.lines:
-        src.emit("pass")
     return src
 
 
 def _rename(c: Change, src: Source) -> None:
     src.imports.add("from migrate.changeset import rename_table")
-    args = [_lit(c.old), _lit(c.new), *_schema_args(src), "engine=migrate_engine"]
-    src.emit(call("rename_table", args, 1))
-
-
-def _schema_args(src: Source) -> list[str]:
-    return [f"schema={_lit(src.schema)}"] if src.schema else []
+    args = [c.old, c.new, *src.schema_kw, Kw("engine", ENGINE)]
+    src.body.append(Do(Call("rename_table", tuple(args))))
 
 
 _ORDER = {
@@ -310,79 +466,104 @@ def _batch(table: str, changes: list[Change], src: Source) -> None:
         return
     src.imports.add("from migrate.changeset import alter_table")
     ordered = sorted(changes, key=lambda c: _ORDER[c.what])
-    lines: list[str] = []
-    after: list[str] = []
+    body: list[Any] = []
+    after: list[Any] = []
     done_alters: set[str] = set()
     # alters run after renames: a column renamed away is altered by its new name
     moved = {c.old: c.new for c in ordered if c.what == "rename_column"}
+
+    def t(method: str, *args: Any) -> None:
+        body.append(Do(Call(f"t.{method}", args)))
+
     for c in ordered:
         if c.note:
-            lines.append(f"# {c.note}")
+            body.append(Comment(c.note))
         match c.what:
             case "drop_index":
-                lines.append(f"t.drop_index({_lit(c.old.name)})")
+                t("drop_index", c.old.name)
             case "add_index":
-                args = [_lit(c.new.name), *(_lit(col) for col in c.new.columns)]
-                if c.new.unique:
-                    args.append("unique=True")
-                lines.append(call("t.create_index", args, 2))
+                unique = (Kw("unique", True),) if c.new.unique else ()
+                t("create_index", c.new.name, *c.new.columns, *unique)
             case "drop_constraint":
                 if c.old.name and isinstance(c.old, UniqueInfo | CheckInfo):
-                    lines.append(f"t.drop_constraint({_lit(c.old.name)})")
+                    t("drop_constraint", c.old.name)
                 else:
                     # by definition: a primary key, an unnamed constraint, and a foreign
                     # key (MySQL renames its <table>_ibfk_N keys with the table)
-                    unnamed = replace(c.old, name=None)
-                    lines.append(call("t.drop_constraint", [constraint_source(unnamed, src)], 2))
+                    t("drop_constraint", constraint_source(replace(c.old, name=None), src))
             case "add_constraint":
-                lines.append(call("t.add_constraint", [constraint_source(c.new, src)], 2))
+                t("add_constraint", constraint_source(c.new, src))
             case "rename_column":
-                lines.append(f"t.rename_column({_lit(c.old)}, {_lit(c.new)})")
+                t("rename_column", c.old, c.new)
             case "add_column":
-                lines.append(call("t.add_column", [column_source(c.new, src)], 2))
+                t("add_column", column_source(c.new, src))
             case "drop_column":
-                lines.append(f"t.drop_column({_lit(c.old.name)})")
+                t("drop_column", c.old.name)
             case "alter_column":
                 name = c.new.name
                 if name in done_alters:
                     continue
                 done_alters.add(name)
-                args = [_lit(moved.get(name, name))]
+                args: list[Any] = [moved.get(name, name)]
                 for a in (x for x in ordered if x.what == "alter_column" and x.new.name == name):
                     if a.attribute == "comment":
                         after.append(_comment(table, moved.get(name, name), a.new.comment, src))
                     else:
-                        args.append(_alter_arg(a, src))
+                        args.extend(_alter_args(a, src))
                 if len(args) > 1:
-                    lines.append(call("t.alter_column", args, 2))
+                    t("alter_column", *args)
+                elif any(
+                    a.what == "alter_column"
+                    and a.attribute == "autoincrement"
+                    and a.new.name == name
+                    for a in ordered
+                ):
+                    body.append(Comment(f"{name} stays an identity column (it generates the ids)"))
             case "alter_table_comment":
                 after.append(_comment(table, None, c.new, src))
-    if lines:
-        src.emit(f"with alter_table({_lit(table)}{src.schema_kw}, engine=migrate_engine) as t:")
-        for line in lines:
-            src.emit(line, 2)
-    for line in after:
-        src.emit(line)
+    if any(isinstance(stmt, Do) for stmt in body):
+        head = Call("alter_table", (table, *src.schema_kw, Kw("engine", ENGINE)))
+        src.body.append(With(head, "t", tuple(body)))
+    else:  # only remarks: no batch to run
+        src.body.extend(body)
+    src.body.extend(after)
 
 
-def _comment(table: str, column: str | None, comment: str | None, src: Source) -> str:
+def _comment(table: str, column: str | None, comment: str | None, src: Source) -> Do:
     src.imports.add("from migrate.changeset import set_comment")
-    args = [_lit(table), _lit(column), _lit(comment), *_schema_args(src), "engine=migrate_engine"]
-    return call("set_comment", args, 1)
+    args = [table, column, comment, *src.schema_kw, Kw("engine", ENGINE)]
+    return Do(Call("set_comment", tuple(args)))
 
 
-def _alter_arg(c: Change, src: Source) -> str:
+def _alter_args(c: Change, src: Source) -> list[Kw]:
     col: ColumnInfo = c.new
     match c.attribute:
         case "type":
-            return f"type={type_source(col.type, src)}"
+            return [Kw("type", type_source(col.type, src))]
         case "nullable":
-            return f"nullable={col.nullable!r}"
+            return [Kw("nullable", col.nullable)]
         case "default":
             if col.default is None:
-                return "server_default=None"
-            return f"server_default=sa.text({_lit(col.default)})"
+                return [Kw("server_default", None)]
+            return [Kw("server_default", _text(col.default))]
+        case "autoincrement":
+            return _autoincrement_args(c.old, col)
     raise ValueError(c.attribute)
+
+
+def _autoincrement_args(old: ColumnInfo, new: ColumnInfo) -> list[Kw]:
+    """``autoincrement=True/False``; PostgreSQL: a serial becomes an identity column by
+    dropping its ``nextval()`` default in the same alter. An identity where a serial was
+    (a downgrade) stays: both generate the values, and the comparison accepts either."""
+    if not (new.autoincrement or new.identity):
+        return [Kw("autoincrement", False)]
+    if old.identity:
+        return []
+    if _is_serial_default(old):
+        if new.identity:
+            return [Kw("server_default", None), Kw("autoincrement", True)]
+        return []
+    return [Kw("autoincrement", True)]
 
 
 def _sorted_tables(tables: list[TableInfo]) -> list[TableInfo]:
@@ -407,7 +588,8 @@ def _sorted_tables(tables: list[TableInfo]) -> list[TableInfo]:
 
 
 def _create_tables(tables: list[TableInfo], src: Source) -> None:
-    src.emit(call("meta = sa.MetaData", _schema_args(src), 1))
+    meta = Ref("meta")
+    src.body.append(Assign("meta", Call("sa.MetaData", tuple(src.schema_kw))))
     new = {t.name for t in tables}
     # tables the new ones refer to that exist already: described just enough for the FKs
     stubs: dict[str, dict[str, None]] = {}
@@ -416,12 +598,12 @@ def _create_tables(tables: list[TableInfo], src: Source) -> None:
             if fk.referred_table not in new:
                 stubs.setdefault(fk.referred_table, {}).update(dict.fromkeys(fk.referred_columns))
     for name, cols in stubs.items():
-        args = [_lit(name), "meta", *(f"sa.Column({_lit(c)})" for c in cols)]
-        src.emit("# exists already; described for the foreign keys below")
-        src.emit(call("sa.Table", args, 1))
+        src.body.append(Comment("exists already; described for the foreign keys below"))
+        columns = (Call("sa.Column", (c,)) for c in cols)
+        src.body.append(Do(Call("sa.Table", (name, meta, *columns))))
     for t in _sorted_tables(tables):
         pk = t.primary_key.columns if t.primary_key else ()
-        targs: list[Any] = [_lit(t.name), "meta"]
+        targs: list[Any] = [t.name, meta]
         for col in t.columns:
             targs.append(column_source(col, src, primary_key=col.name in pk and len(pk) == 1))
         if len(pk) > 1 or (t.primary_key and t.primary_key.name):
@@ -432,27 +614,27 @@ def _create_tables(tables: list[TableInfo], src: Source) -> None:
         for ix in t.indexes:
             if ix.duplicates_constraint or (ix.unique and ix.name in unique_names):
                 continue
-            ix_args = [_lit(ix.name), *(_lit(c) for c in ix.columns)]
-            if ix.unique:
-                ix_args.append("unique=True")
-            targs.append(Call("sa.Index", tuple(ix_args)))
+            unique = (Kw("unique", True),) if ix.unique else ()
+            targs.append(Call("sa.Index", (ix.name, *ix.columns, *unique)))
         if t.comment:
-            targs.append(f"comment={_lit(t.comment)}")
-        src.emit(call("sa.Table", targs, 1, ".create(migrate_engine)"))
+            targs.append(Kw("comment", t.comment))
+        if src.dialect == "sqlite" and any(c.autoincrement for c in t.columns):
+            targs.append(Kw("sqlite_autoincrement", True))
+        src.body.append(Do(Call("sa.Table", tuple(targs), "create", (ENGINE,))))
 
 
 def _drop_tables(tables: list[TableInfo], src: Source, notes: dict[str, str]) -> None:
-    src.emit(call("meta = sa.MetaData", _schema_args(src), 1))
+    src.body.append(Assign("meta", Call("sa.MetaData", tuple(src.schema_kw))))
     for t in reversed(_sorted_tables(tables)):
         if t.name in notes:
-            src.emit(f"# {notes[t.name]}")
-        src.emit(f"sa.Table({_lit(t.name)}, meta).drop(migrate_engine)")
+            src.body.append(Comment(notes[t.name]))
+        src.body.append(Do(Call("sa.Table", (t.name, Ref("meta")), "drop", (ENGINE,))))
 
 
 def _enum(c: Change, src: Source) -> None:
     src.imports.add("from migrate.changeset import alter_enum")
-    args = [_lit(c.table), f"[{', '.join(_lit(v) for v in c.new)}]", "engine=migrate_engine"]
-    src.emit(call("alter_enum", args, 1))
+    args = (c.table, list(c.new), Kw("engine", ENGINE))
+    src.body.append(Do(Call("alter_enum", args)))
 
 
 # ---------------------------------------------------------------------------- module

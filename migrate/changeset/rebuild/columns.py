@@ -33,6 +33,7 @@ from migrate.changeset.sqlite_schema import (
     ParsedIndex,
     TableConstraint,
     parse_table_constraint,
+    quote,
     references_identifier,
     rename_identifiers,
 )
@@ -212,6 +213,16 @@ def alter_column(t: TableState, op: AlterColumnOp) -> None:
 
 def set_autoincrement(t: TableState, col: ColumnState, value: bool | str) -> None:
     pk = col.defn.clause("primary_key")
+    if value is True and pk is None and col.defn.type_text.upper() == "INTEGER":
+        # ``PRIMARY KEY (id)`` as a table constraint: AUTOINCREMENT is only allowed on a
+        # column constraint, so the key moves onto the column (its name kept)
+        cols, name = t.current_pk()
+        if len(cols) == 1 and same(cols[0], col.temp):
+            t.constraints = [k for k in t.constraints if k.kind != "primary_key"]
+            prefix = f"CONSTRAINT {quote(name)} " if name else ""
+            pk = ColumnClause("primary_key", name, prefix + "PRIMARY KEY", "PRIMARY KEY")
+            col.defn = col.defn.rebuilt(clauses=[*col.defn.clauses, pk])
+            t.changed = True
     if value is True:
         if pk is None or col.defn.type_text.upper() != "INTEGER":
             log.info(
