@@ -8,7 +8,8 @@ outermost changeset call running at the time (``Column.create``, ``Column.alter`
 ``Constraint.create``, ...; ``script`` outside any). Reads are statements starting with
 SELECT, SHOW, PRAGMA, DESCRIBE or EXPLAIN. Runs under this project's stack and under the
 legacy one (SQLAlchemy 1.4 + sqlalchemy-migrate 0.13), so that the same table compares
-them; ``--top`` prints the most frequent read texts of each kind.
+them; ``--top`` prints the most frequent read texts of each kind; ``seconds`` is the wall time
+spent inside each kind of call (``script``: the rest of the replay, the scripts' own work).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import json
 import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,7 @@ METHODS = [
 current: list[str] = []
 counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
 texts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+seconds: collections.Counter[str] = collections.Counter()  # wall time inside each call kind
 
 
 def _wrap(cls: type, attr: str) -> None:
@@ -60,11 +63,13 @@ def _wrap(cls: type, attr: str) -> None:
         if outer:
             current.append(label)
             counts[label]["calls"] += 1
+            start = time.perf_counter()
         try:
             return fn(*a, **k)
         finally:
             if outer:
                 current.pop()
+                seconds[label] += time.perf_counter() - start
 
     setattr(cls, attr, wrapper)
 
@@ -102,17 +107,21 @@ def main() -> int:
         chains.reset_database(engine)
         counts.clear()
         texts.clear()
+        seconds.clear()
         result = chains.replay(chains.CHAINS[args.chain], engine, stop_on_error=False)
         engine.dispose()
     total = collections.Counter()
-    print(f"{'kind':<22} {'calls':>6} {'stmts':>6} {'reads':>6}")
+    seconds["script"] = result.seconds - sum(seconds.values())
+    print(f"{'kind':<26} {'calls':>6} {'stmts':>6} {'reads':>6} {'seconds':>8}")
     for kind in sorted(counts, key=lambda k: -counts[k]["statements"]):
         c = counts[kind]
         total.update(c)
-        print(f"{kind:<22} {c['calls']:>6} {c['statements']:>6} {c['reads']:>6}")
+        print(
+            f"{kind:<26} {c['calls']:>6} {c['statements']:>6} {c['reads']:>6} {seconds[kind]:>8.3f}"
+        )
         for text, n in texts[kind].most_common(args.top):
             print(f"    {n:>5}  {text}")
-    print(f"{'total':<22} {total['calls']:>6} {total['statements']:>6} {total['reads']:>6}")
+    print(f"{'total':<26} {total['calls']:>6} {total['statements']:>6} {total['reads']:>6}")
     print(
         f"seconds {result.seconds:.2f}"
         + (f"  stops at {result.failed_at}" if result.failed_at else "")
