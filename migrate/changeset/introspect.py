@@ -6,7 +6,9 @@ the DDL, inside its transaction.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import json
 import re
 from collections.abc import Sequence
 from typing import Any, cast
@@ -61,6 +63,8 @@ def snapshot(
     names_only: bool = False,
     key_columns: tuple[str, ...] = (),
     constraints_only: bool = False,
+    columns_only: bool = False,
+    drop_columns: tuple[str, ...] = (),
 ) -> TableSnapshot:
     """Reflect ``ref`` on ``conn``; raise NoSuchTableError naming it if absent.
 
@@ -75,8 +79,13 @@ def snapshot(
     ``constraints_only``: the ops read only column names and the table's constraints
     (see :func:`constraints_only`): one catalog query, which also brings the foreign
     keys that reference the table when ``referencing`` (:func:`pg_constraints_table`).
+    ``columns_only``: the ops read only the table's columns, primary key and, to drop
+    ``drop_columns``, its indexes (see :func:`columns_only`): one catalog query
+    (:func:`pg_columns_table`), unless a dropped column is in the key or an index.
     """
     referencing_fks: tuple[ReferencingFK, ...] | None = None
+    if table is None and columns_only:
+        table = pg_columns_table(conn, ref, drop_columns=drop_columns)
     if table is None and constraints_only:
         table, found = pg_constraints_table(conn, ref, referencing=referencing)
         if referencing:
@@ -406,6 +415,204 @@ def pg_constraints_table(
         for row in by_kind.get("referencing", ())
     )
     return table, found
+
+
+def columns_only(ops: Sequence[Any], dialect_name: str) -> bool:
+    """Whether planning ``ops`` on this dialect reads nothing of the table but its columns
+    (types, nullability, defaults, identity), its primary key and, for a drop, the
+    names and columns of its indexes (then :func:`pg_columns_table` is all the
+    reflection): PostgreSQL, altering a column but not its primary key flag nor to an
+    ``Enum``, and dropping a column (a light plan: see ``postgres._light_plan``)."""
+    from migrate.changeset.ops import UNCHANGED, AlterColumnOp, DropColumnOp
+
+    if dialect_name != "postgresql":
+        return False
+    for op in ops:
+        if isinstance(op, AlterColumnOp):
+            if op.primary_key is not UNCHANGED or isinstance(op.type, sa.Enum):
+                return False
+        elif not isinstance(op, DropColumnOp):
+            return False
+    return True
+
+
+#: one catalog query: a row for the table, one per column (as SQLAlchemy's column
+#: reflection reads it: ``format_type()``, default, NOT NULL, comment, generated,
+#: identity options; ``plain``: a built-in type of ``pg_catalog`` with its default
+#: collation), one for the primary key; :data:`_PG_INDEXES` adds the indexes that back no
+#: constraint (name, key columns with NULL for an expression, each element's text, unique)
+_PG_COLUMNS = (
+    "WITH t AS MATERIALIZED (SELECT c.oid FROM pg_catalog.pg_class c "
+    "WHERE c.oid = to_regclass(:t) "
+    "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')) "
+    "SELECT 'table' AS kind, 0 AS pos, NULL::text AS name, NULL::bool AS notnull, "
+    "NULL::text AS type, NULL::text AS dflt, NULL::text AS identity, NULL::text AS generated, "
+    "NULL::text AS comment, NULL::bool AS plain, NULL::text[] AS cols, NULL::text[] AS exprs, "
+    "NULL::bool AS uniq FROM t "
+    "UNION ALL SELECT 'column', a.attnum, a.attname::text, a.attnotnull, "
+    "pg_catalog.format_type(a.atttypid, a.atttypmod), "
+    "CASE WHEN a.atthasdef THEN (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) "
+    "FROM pg_catalog.pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum) END, "
+    "CASE WHEN a.attidentity <> '' THEN (SELECT json_build_object('always', "
+    "a.attidentity = 'a', 'start', s.seqstart, 'increment', s.seqincrement, 'minvalue', "
+    "s.seqmin, 'maxvalue', s.seqmax, 'cache', s.seqcache, 'cycle', s.seqcycle)::text "
+    "FROM pg_catalog.pg_sequence s WHERE s.seqrelid = pg_catalog.pg_get_serial_sequence("
+    "a.attrelid::regclass::text, a.attname)::regclass::oid) END, "
+    "a.attgenerated::text, dsc.description, "
+    "ty.typtype = 'b' AND ty.typnamespace = 'pg_catalog'::regnamespace "
+    "AND (a.attcollation = 0 OR a.attcollation = ty.typcollation), NULL, NULL, NULL "
+    "FROM pg_catalog.pg_attribute a JOIN t ON a.attrelid = t.oid "
+    "JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid "
+    "LEFT JOIN pg_catalog.pg_description dsc ON dsc.objoid = a.attrelid "
+    "AND dsc.objsubid = a.attnum "
+    "WHERE a.attnum > 0 AND NOT a.attisdropped "
+    "UNION ALL SELECT 'p', 0, con.conname::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+    + _pg_names("con.conkey", "con.conrelid")
+    + ", NULL, NULL FROM pg_catalog.pg_constraint con JOIN t ON con.conrelid = t.oid "
+    "WHERE con.contype = 'p' "
+)
+_PG_INDEXES = (
+    "UNION ALL SELECT 'index', 0, ic.relname::text, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "NULL, (SELECT array_agg(a.attname::text ORDER BY k.n) "
+    "FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) "
+    "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+    "WHERE k.n <= i.indnkeyatts), "
+    "(SELECT array_agg(pg_catalog.pg_get_indexdef(i.indexrelid, k.n::int, true) ORDER BY k.n) "
+    "FROM generate_series(1, i.indnkeyatts) AS k(n)), i.indisunique "
+    "FROM pg_catalog.pg_index i JOIN t ON i.indrelid = t.oid "
+    "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+    "WHERE NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x "
+    "WHERE x.conindid = i.indexrelid AND x.conrelid = i.indrelid "
+    "AND x.contype IN ('p', 'u', 'x')) "
+)
+
+#: SQLAlchemy's reflected type per ``format_type()`` text of a :data:`_PG_COLUMNS`
+#: ``plain`` column (a built-in type: SQLAlchemy's type is a function of that text
+#: alone), learnt from SQLAlchemy's own column reflection the first time a text is seen
+_PG_TYPES: dict[tuple[type, str], sa.types.TypeEngine[Any]] = {}
+_NEXTVAL = re.compile(r"(nextval\(')([^']+)('.*$)")
+
+
+def pg_columns_table(
+    conn: sa.Connection, ref: TableRef, *, drop_columns: tuple[str, ...] = ()
+) -> sa.Table | None:
+    """``ref`` with its columns, primary key and (when ``drop_columns``) its indexes'
+    names and columns, from one catalog query, built by SQLAlchemy's ``Table`` reflection
+    from what SQLAlchemy's Inspector would report (comment, options, foreign key,
+    unique and check constraints are not read).
+
+    Column types are SQLAlchemy's: a type whose ``format_type()`` text SQLAlchemy has
+    reflected before in this process is reused; otherwise (an enum, a domain, a
+    collation, a text not seen yet) the columns come from SQLAlchemy's
+    ``Inspector.get_multi_columns`` (one more query). None, with nothing more read, when
+    a column of ``drop_columns`` is in the primary key or an index (the plan re-creates
+    them without it: read everything as before). NoSuchTableError naming the table if
+    it does not exist.
+    """
+    from sqlalchemy.engine.reflection import ObjectKind, ObjectScope, _ReflectionInfo
+
+    if (conn.dialect.server_version_info or (0,)) < (12,):
+        return None  # attgenerated: PostgreSQL 12
+    sql = _PG_COLUMNS + (_PG_INDEXES if drop_columns else "") + "ORDER BY 1, 2, 3"
+    rows = conn.execute(sa.text(sql), {"t": pg_regclass_text(ref)}).all()
+    if not rows:
+        where = f" in schema {ref.schema!r}" if ref.schema else ""
+        raise NoSuchTableError(
+            f"Table {ref.name!r} does not exist{where}; create it first or check the name"
+        )
+    by_kind: dict[str, list[Any]] = {}
+    for row in rows:
+        by_kind.setdefault(row.kind, []).append(row)
+    pk = by_kind.get("p", ())
+    indexes = by_kind.get("index", ())
+    if drop_columns:
+        keyed = {fold(c) for row in (*pk, *indexes) for c in row.cols if c is not None}
+        if any(fold(c) in keyed for c in drop_columns):
+            return None
+    dialect_cls = type(conn.dialect)
+    column_rows = by_kind.get("column", ())
+    columns: list[dict[str, Any]]
+    if all(row.plain and (dialect_cls, row.type) in _PG_TYPES for row in column_rows):
+        columns = [
+            _pg_column_info(row, ref, _PG_TYPES[(dialect_cls, row.type)]) for row in column_rows
+        ]
+    else:
+        found = sa.inspect(conn).get_multi_columns(
+            schema=ref.schema, filter_names=[ref.name], kind=ObjectKind.ANY, scope=ObjectScope.ANY
+        )
+        columns = list(dict(found).get((ref.schema, ref.name), ()))
+        for row, info in zip(column_rows, columns, strict=False):
+            if row.plain and row.name == info["name"]:
+                _PG_TYPES[(dialect_cls, row.type)] = info["type"]
+    key = (ref.schema, ref.name)
+    info = _ReflectionInfo(
+        columns={key: columns},
+        pk_constraint={
+            key: {"constrained_columns": list(pk[0].cols), "name": pk[0].name}
+            if pk
+            else {"constrained_columns": [], "name": None}
+        },
+        foreign_keys={},
+        indexes={key: [_pg_index_info(row) for row in indexes]},
+        unique_constraints={},
+        table_comment={},
+        check_constraints={},
+        table_options={},
+        unreflectable={},
+    )
+    return sa.Table(
+        ref.name,
+        sa.MetaData(),
+        schema=ref.schema,
+        autoload_with=conn,
+        resolve_fks=False,
+        _reflect_info=info,
+    )
+
+
+def _pg_column_info(row: Any, ref: TableRef, type_: sa.types.TypeEngine[Any]) -> dict[str, Any]:
+    """A :data:`_PG_COLUMNS` column row as ``Inspector.get_columns`` reports it."""
+    default = row.dflt
+    computed = None
+    if row.generated not in (None, ""):
+        computed = {"sqltext": default, "persisted": row.generated == "s"}
+        default = None
+    autoincrement = False
+    if default is not None:
+        match = _NEXTVAL.search(default)
+        if match is not None:
+            affinity = type_._type_affinity
+            autoincrement = affinity is not None and issubclass(affinity, sa.Integer)
+            if "." not in match.group(2) and ref.schema is not None:
+                default = f'{match.group(1)}"{ref.schema}".{match.group(2)}{match.group(3)}'
+    identity = json.loads(row.identity) if row.identity is not None else None
+    info: dict[str, Any] = {
+        "name": row.name,
+        "type": copy.copy(type_),
+        "nullable": not row.notnull,
+        "default": default,
+        "autoincrement": autoincrement or identity is not None,
+        "comment": row.comment,
+    }
+    if computed is not None:
+        info["computed"] = computed
+    if identity is not None:
+        info["identity"] = identity
+    return info
+
+
+def _pg_index_info(row: Any) -> dict[str, Any]:
+    """An :data:`_PG_INDEXES` row as ``Inspector.get_indexes`` reports its name, columns
+    (an expression: None, its text in ``expressions``) and uniqueness."""
+    info: dict[str, Any] = {
+        "name": row.name,
+        "column_names": list(row.cols),
+        "unique": bool(row.uniq),
+        "dialect_options": {},
+    }
+    if None in row.cols:
+        info["expressions"] = list(row.exprs)
+    return info
 
 
 def presumed_snapshot(ops: Sequence[Any]) -> TableSnapshot:

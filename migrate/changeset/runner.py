@@ -26,6 +26,7 @@ from migrate.changeset.ops import (
     AddColumnOp,
     AlterColumnOp,
     CreateIndexOp,
+    DropColumnOp,
     DropIndexOp,
     Op,
     RenameTableOp,
@@ -346,6 +347,8 @@ def _snapshot(
         table=reflected,
         names_only=introspect.names_only(ops, conn.dialect.name),
         constraints_only=introspect.constraints_only(ops, conn.dialect.name),
+        columns_only=introspect.columns_only(ops, conn.dialect.name),
+        drop_columns=tuple(op.column_name for op in ops if isinstance(op, DropColumnOp)),
         key_columns=introspect.added_key_columns(ops),
     )
 
