@@ -531,7 +531,7 @@ def pg_columns_table(
             return None
     dialect_cls = type(conn.dialect)
     column_rows = by_kind.get("column", ())
-    columns: list[dict[str, Any]]
+    columns: list[Any]
     if all(row.plain and (dialect_cls, row.type) in _PG_TYPES for row in column_rows):
         columns = [
             _pg_column_info(row, ref, _PG_TYPES[(dialect_cls, row.type)]) for row in column_rows
@@ -541,10 +541,11 @@ def pg_columns_table(
             schema=ref.schema, filter_names=[ref.name], kind=ObjectKind.ANY, scope=ObjectScope.ANY
         )
         columns = list(dict(found).get((ref.schema, ref.name), ()))
-        for row, info in zip(column_rows, columns, strict=False):
-            if row.plain and row.name == info["name"]:
-                _PG_TYPES[(dialect_cls, row.type)] = info["type"]
+        for row, col in zip(column_rows, columns, strict=False):
+            if row.plain and row.name == col["name"]:
+                _PG_TYPES[(dialect_cls, row.type)] = copy.copy(col["type"])
     key = (ref.schema, ref.name)
+    index_info: list[Any] = [_pg_index_info(row) for row in indexes]
     info = _ReflectionInfo(
         columns={key: columns},
         pk_constraint={
@@ -553,7 +554,7 @@ def pg_columns_table(
             else {"constrained_columns": [], "name": None}
         },
         foreign_keys={},
-        indexes={key: [_pg_index_info(row) for row in indexes]},
+        indexes={key: index_info},
         unique_constraints={},
         table_comment={},
         check_constraints={},
