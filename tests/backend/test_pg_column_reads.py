@@ -89,9 +89,8 @@ def item(engine: sa.Engine) -> Iterator[sa.Table]:
     # operation on such columns finds
     seen = sa.Table("seen", meta, sa.Column("a", sa.String(40)))
     seen.create(engine)
-    with engine.connect() as c:
-        introspect.pg_columns_table(c, TableRef("item"))
-        introspect.pg_columns_table(c, TableRef("seen"))
+    t.c.spare.alter(nullable=True)  # no change: reads only
+    seen.c.a.alter(nullable=True)
     yield t
 
 
