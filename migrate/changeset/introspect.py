@@ -81,7 +81,7 @@ def snapshot(
     keys that reference the table when ``referencing`` (:func:`pg_constraints_table`).
     ``columns_only``: the ops read only the table's columns, primary key and, to drop
     ``drop_columns``, its indexes (see :func:`columns_only`): one catalog query
-    (:func:`pg_columns_table`), unless a dropped column is in the key or an index.
+    (:func:`pg_columns_table`), unless a dropped column is in a composite index.
     """
     referencing_fks: tuple[ReferencingFK, ...] | None = None
     if table is None and columns_only:
@@ -422,7 +422,8 @@ def columns_only(ops: Sequence[Any], dialect_name: str) -> bool:
     (types, nullability, defaults, identity), its primary key and, for a drop, the
     names and columns of its indexes (then :func:`pg_columns_table` is all the
     reflection): PostgreSQL, altering a column but not its primary key flag nor to an
-    ``Enum``, and dropping a column (a light plan: see ``postgres._light_plan``)."""
+    ``Enum``, and dropping a column (which reads the options of an index only to
+    re-create a composite one without the column: see :func:`pg_columns_table`)."""
     from migrate.changeset.ops import UNCHANGED, AlterColumnOp, DropColumnOp
 
     if dialect_name != "postgresql":
@@ -505,9 +506,9 @@ def pg_columns_table(
     reflected before in this process is reused; otherwise (an enum, a domain, a
     collation, a text not seen yet) the columns come from SQLAlchemy's
     ``Inspector.get_multi_columns`` (one more query). None, with nothing more read, when
-    a column of ``drop_columns`` is in the primary key or an index (the plan re-creates
-    them without it: read everything as before). NoSuchTableError naming the table if
-    it does not exist.
+    a column of ``drop_columns`` is in an index of several columns (the plan re-creates
+    it without the column, with all its options: read as before). NoSuchTableError
+    naming the table if it does not exist.
     """
     from sqlalchemy.engine.reflection import ObjectKind, ObjectScope, _ReflectionInfo
 
@@ -526,8 +527,10 @@ def pg_columns_table(
     pk = by_kind.get("p", ())
     indexes = by_kind.get("index", ())
     if drop_columns:
-        keyed = {fold(c) for row in (*pk, *indexes) for c in row.cols if c is not None}
-        if any(fold(c) in keyed for c in drop_columns):
+        # the plan re-creates a composite index without the dropped column, with the
+        # index's options (WHERE, USING, INCLUDE, ...): read as before then
+        shrunk = {fold(c) for row in indexes if len(row.cols) > 1 for c in row.cols if c}
+        if any(fold(c) in shrunk for c in drop_columns):
             return None
     dialect_cls = type(conn.dialect)
     column_rows = by_kind.get("column", ())

@@ -146,6 +146,41 @@ def test_drop_reads_once(engine: sa.Engine, capture: Any, item: sa.Table) -> Non
     assert rows(engine, "item") == [(1, "a", 3, 1, "x"), (2, "b", 4, 2, "y")]
 
 
+def test_drop_of_a_key_column_and_of_a_singly_indexed_one_reads_once(
+    engine: sa.Engine, capture: Any
+) -> None:
+    """PostgreSQL drops the index of one column with it; a composite primary key is
+    re-added without the column, its name kept: the one read has both."""
+    meta = sa.MetaData()
+    t = sa.Table(
+        "pair",
+        meta,
+        sa.Column("a", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("b", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("c", sa.String(10), index=True),
+        sa.Column("d", sa.Integer),
+        sa.PrimaryKeyConstraint("a", "b", name="pair_key"),
+    )
+    meta.create_all(engine)
+    meta.bind = engine  # type: ignore[attr-defined]
+    with engine.begin() as c:
+        c.execute(
+            t.insert(), [{"a": 1, "b": 1, "c": "x", "d": 5}, {"a": 2, "b": 1, "c": "y", "d": None}]
+        )
+    t.c.d.alter(nullable=True)  # the types' texts seen (reads only)
+    with capture(engine) as sql:
+        t.c.c.drop()
+    assert len(reads(sql)) == 1, reads(sql)
+    with capture(engine) as sql:
+        t.c.b.drop()
+    assert len(reads(sql)) == 1, reads(sql)
+    assert index_defs(engine, "pair") == [
+        "CREATE UNIQUE INDEX pair_key ON public.pair USING btree (a)"
+    ]
+    assert [c[0] for c in columns(engine, "pair")] == ["a", "d"]
+    assert rows(engine, "pair", order_by="a") == [(1, 5), (2, None)]
+
+
 def test_drop_of_an_indexed_column_keeps_the_index_of_the_others(
     engine: sa.Engine, item: sa.Table
 ) -> None:
