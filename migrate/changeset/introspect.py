@@ -65,6 +65,7 @@ def snapshot(
     constraints_only: bool = False,
     columns_only: bool = False,
     drop_columns: tuple[str, ...] = (),
+    key_flags: tuple[tuple[str, bool], ...] = (),
 ) -> TableSnapshot:
     """Reflect ``ref`` on ``conn``; raise NoSuchTableError naming it if absent.
 
@@ -81,11 +82,14 @@ def snapshot(
     keys that reference the table when ``referencing`` (:func:`pg_constraints_table`).
     ``columns_only``: the ops read only the table's columns, primary key and, to drop
     ``drop_columns``, its indexes (see :func:`columns_only`): one catalog query
-    (:func:`pg_columns_table`), unless a dropped column is in a composite index.
+    (:func:`pg_columns_table`), unless a dropped column is in a composite index or a
+    column of ``key_flags`` (name, in the primary key) is not as it says.
     """
     referencing_fks: tuple[ReferencingFK, ...] | None = None
     if table is None and columns_only:
-        table = pg_columns_table(conn, ref, drop_columns=drop_columns)
+        table = pg_columns_table(conn, ref, drop_columns=drop_columns, key_flags=key_flags)
+        if table is not None and key_flags:
+            referencing_fks = ()  # the primary key stays: no foreign key is touched
     if table is None and constraints_only:
         table, found = pg_constraints_table(conn, ref, referencing=referencing)
         if referencing:
@@ -421,8 +425,10 @@ def columns_only(ops: Sequence[Any], dialect_name: str) -> bool:
     """Whether planning ``ops`` on this dialect reads nothing of the table but its columns
     (types, nullability, defaults, identity), its primary key and, for a drop, the
     names and columns of its indexes (then :func:`pg_columns_table` is all the
-    reflection): PostgreSQL, altering a column but not its primary key flag nor to an
-    ``Enum``, and dropping a column (which reads the options of an index only to
+    reflection): PostgreSQL, altering a column but not to an ``Enum`` (nor its primary
+    key flag: a ``primary_key=`` the column already has, alone in the operation, is read
+    this way, and when the one read shows it changes, everything is read as before), and
+    dropping a column (which reads the options of an index only to
     re-create a composite one without the column: see :func:`pg_columns_table`)."""
     from migrate.changeset.ops import UNCHANGED, AlterColumnOp, DropColumnOp
 
@@ -430,7 +436,9 @@ def columns_only(ops: Sequence[Any], dialect_name: str) -> bool:
         return False
     for op in ops:
         if isinstance(op, AlterColumnOp):
-            if op.primary_key is not UNCHANGED or isinstance(op.type, sa.Enum):
+            if isinstance(op.type, sa.Enum):
+                return False
+            if op.primary_key is not UNCHANGED and len(ops) > 1:
                 return False
         elif not isinstance(op, DropColumnOp):
             return False
@@ -495,7 +503,11 @@ _NEXTVAL = re.compile(r"(nextval\(')([^']+)('.*$)")
 
 
 def pg_columns_table(
-    conn: sa.Connection, ref: TableRef, *, drop_columns: tuple[str, ...] = ()
+    conn: sa.Connection,
+    ref: TableRef,
+    *,
+    drop_columns: tuple[str, ...] = (),
+    key_flags: tuple[tuple[str, bool], ...] = (),
 ) -> sa.Table | None:
     """``ref`` with its columns, primary key and (when ``drop_columns``) its indexes'
     names and columns, from one catalog query, built by SQLAlchemy's ``Table`` reflection
@@ -507,8 +519,10 @@ def pg_columns_table(
     collation, a text not seen yet) the columns come from SQLAlchemy's
     ``Inspector.get_multi_columns`` (one more query). None, with nothing more read, when
     a column of ``drop_columns`` is in an index of several columns (the plan re-creates
-    it without the column, with all its options: read as before). NoSuchTableError
-    naming the table if it does not exist.
+    it without the column, with all its options: read as before), or when a column of
+    ``key_flags`` (name, in the primary key) is not in the primary key as it says (the
+    plan changes the key, which reads the constraints and the foreign keys that depend
+    on it). NoSuchTableError naming the table if it does not exist.
     """
     from sqlalchemy.engine.reflection import ObjectKind, ObjectScope, _ReflectionInfo
 
@@ -531,6 +545,11 @@ def pg_columns_table(
         # index's options (WHERE, USING, INCLUDE, ...): read as before then
         shrunk = {fold(c) for row in indexes if len(row.cols) > 1 for c in row.cols if c}
         if any(fold(c) in shrunk for c in drop_columns):
+            return None
+    if key_flags:
+        pk_cols = set(pk[0].cols) if pk else set()
+        names = {row.name for row in by_kind.get("column", ())}
+        if any(name not in names or (name in pk_cols) != flag for name, flag in key_flags):
             return None
     dialect_cls = type(conn.dialect)
     column_rows = by_kind.get("column", ())

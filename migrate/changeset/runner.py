@@ -23,6 +23,7 @@ from migrate.changeset import capabilities, ddl, introspect, planner
 from migrate.changeset.binding import Bindable
 from migrate.changeset.ddl import CopyRows, RawSQL, render
 from migrate.changeset.ops import (
+    UNCHANGED,
     AddColumnOp,
     AlterColumnOp,
     CreateIndexOp,
@@ -349,6 +350,11 @@ def _snapshot(
         constraints_only=introspect.constraints_only(ops, conn.dialect.name),
         columns_only=introspect.columns_only(ops, conn.dialect.name),
         drop_columns=tuple(op.column_name for op in ops if isinstance(op, DropColumnOp)),
+        key_flags=tuple(
+            (op.column_name, bool(op.primary_key))
+            for op in ops
+            if isinstance(op, AlterColumnOp) and op.primary_key is not UNCHANGED
+        ),
         key_columns=introspect.added_key_columns(ops),
     )
 

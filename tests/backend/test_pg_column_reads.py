@@ -87,7 +87,7 @@ def item(engine: sa.Engine) -> Iterator[sa.Table]:
     # the types' texts of this table and of the types the tests alter to, seen once in
     # this process (SQLAlchemy's column reflection read then): what every later
     # operation on such columns finds
-    seen = sa.Table("seen", meta, sa.Column("a", sa.String(40)))
+    seen = sa.Table("seen", meta, sa.Column("a", sa.String(40)), sa.Column("b", sa.BigInteger))
     seen.create(engine)
     t.c.spare.alter(nullable=True)  # no change: reads only
     seen.c.a.alter(nullable=True)
@@ -118,6 +118,48 @@ def test_alter_reads_once(engine: sa.Engine, capture: Any, item: sa.Table) -> No
     assert rows(engine, "item") == [
         (1, "a", "3", 1, "x", "s"),
         (2, "b", "4", 2, "y", "t"),
+    ]
+
+
+def test_alter_restating_the_primary_key_flag_reads_once(
+    engine: sa.Engine, capture: Any, item: sa.Table
+) -> None:
+    """0.13 scripts restate ``primary_key=True`` of a key column with a type change: the
+    key does not change, so nothing of the constraints or of the foreign keys that
+    reference the table is read. A real key change reads them, as before."""
+    meta = sa.MetaData()
+    sa.Table("item", meta, sa.Column("id", sa.Integer, primary_key=True))
+    holder = sa.Table(
+        "holder",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("item_id", sa.BigInteger),
+        sa.ForeignKeyConstraint(["item_id"], ["item.id"], name="holder_item_fk"),
+    )
+    holder.create(engine)
+    with capture(engine) as sql:
+        item.c.id.alter(type=sa.BigInteger, primary_key=True)
+    assert len(reads(sql)) == 1, reads(sql)
+    with capture(engine) as sql:
+        item.c.note.alter(primary_key=False)  # not in the key: nothing changes
+    assert len(reads(sql)) == 1, reads(sql)
+    assert columns(engine, "item")[0] == ("id", "bigint", True, "nextval('item_id_seq'::regclass)")
+    with engine.connect() as c:
+        fk = c.exec_driver_sql(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'holder_item_fk'"
+        ).scalar_one()
+    assert fk == "FOREIGN KEY (item_id) REFERENCES item(id)"
+    holder.drop(engine)
+    with capture(engine) as sql:
+        item.c.code.alter(primary_key=True)  # the key changes: read as before
+    assert len(reads(sql)) > 1, reads(sql)
+    assert index_defs(engine, "item") == [
+        "CREATE INDEX ix_item_code_qty ON public.item USING btree (code, qty)",
+        "CREATE UNIQUE INDEX item_pkey ON public.item USING btree (id, code)",
+    ]
+    assert rows(engine, "item") == [
+        (1, "a", 3, 1, "x", "s"),
+        (2, "b", 4, 2, "y", "t"),
     ]
 
 
