@@ -499,6 +499,7 @@ _PG_INDEXES = (
 #: ``plain`` column (a built-in type: SQLAlchemy's type is a function of that text
 #: alone), learnt from SQLAlchemy's own column reflection the first time a text is seen
 _PG_TYPES: dict[tuple[type, str], sa.types.TypeEngine[Any]] = {}
+_PG_TYPES_KEPT = 1024
 _NEXTVAL = re.compile(r"(nextval\(')([^']+)('.*$)")
 
 
@@ -563,6 +564,8 @@ def pg_columns_table(
             schema=ref.schema, filter_names=[ref.name], kind=ObjectKind.ANY, scope=ObjectScope.ANY
         )
         columns = list(dict(found).get((ref.schema, ref.name), ()))
+        if len(_PG_TYPES) > _PG_TYPES_KEPT:
+            _PG_TYPES.clear()  # bounded: many VARCHAR lengths over a long life
         for row, col in zip(column_rows, columns, strict=False):
             if row.plain and row.name == col["name"]:
                 _PG_TYPES[(dialect_cls, row.type)] = copy.copy(col["type"])
