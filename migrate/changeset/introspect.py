@@ -66,6 +66,7 @@ def snapshot(
     columns_only: bool = False,
     drop_columns: tuple[str, ...] = (),
     key_flags: tuple[tuple[str, bool], ...] = (),
+    renames_only: bool = False,
 ) -> TableSnapshot:
     """Reflect ``ref`` on ``conn``; raise NoSuchTableError naming it if absent.
 
@@ -84,8 +85,15 @@ def snapshot(
     ``drop_columns``, its indexes (see :func:`columns_only`): one catalog query
     (:func:`pg_columns_table`), unless a dropped column is in a composite index or a
     column of ``key_flags`` (name, in the primary key) is not as it says.
+    ``renames_only``: the ops rename the table (see :func:`renames_only`): its columns'
+    names, the ``other_tables`` that exist and its owned sequences in one catalog query
+    (:func:`pg_rename_table`).
     """
     referencing_fks: tuple[ReferencingFK, ...] | None = None
+    existing: frozenset[str] | None = None
+    owned: tuple[tuple[str, str], ...] | None = None
+    if table is None and renames_only:
+        table, existing, owned = pg_rename_table(conn, ref, other_tables)
     if table is None and columns_only:
         table = pg_columns_table(conn, ref, drop_columns=drop_columns, key_flags=key_flags)
         if table is not None and key_flags:
@@ -101,8 +109,9 @@ def snapshot(
         has_rows = (
             conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is not None
         )
-    existing: frozenset[str] = frozenset()
-    if other_tables:
+    if existing is None:
+        existing = frozenset()
+    if other_tables and not renames_only:
         insp = sa.inspect(conn)
         existing = frozenset(n for n in other_tables if insp.has_table(n, schema=ref.schema))
     index_sql: dict[str, str] = {}
@@ -112,9 +121,10 @@ def snapshot(
         # only an existing primary key has foreign keys that depend on it (MySQL's
         # information_schema query costs more than the table's own reflection)
         referencing_fks = _referencing_fks(conn, ref) if len(table.primary_key.columns) else ()
-    owned: tuple[tuple[str, str], ...] = ()
-    if sequences and conn.dialect.name == "postgresql":
-        owned = _pg_owned_sequences(conn, ref)
+    if owned is None:
+        owned = ()
+        if sequences and conn.dialect.name == "postgresql":
+            owned = _pg_owned_sequences(conn, ref)
     pg_enums = _pg_enums(conn) if enums and conn.dialect.name == "postgresql" else None
     return TableSnapshot(
         ref=ref,
@@ -639,6 +649,75 @@ def _pg_index_info(row: Any) -> dict[str, Any]:
     if None in row.cols:
         info["expressions"] = list(row.exprs)
     return info
+
+
+def renames_only(ops: Sequence[Any], dialect_name: str) -> bool:
+    """Whether ``ops`` only rename the table, without ``rename_constraints`` (then
+    :func:`pg_rename_table` is all the reflection): PostgreSQL."""
+    from migrate.changeset.ops import RenameTableOp
+
+    return dialect_name == "postgresql" and all(
+        isinstance(op, RenameTableOp) and not op.rename_constraints for op in ops
+    )
+
+
+#: one catalog query: a row for the table, one per column (name, NOT NULL, in the
+#: primary key), one per sequence a column owns (serial, identity), one per name of
+#: ``:others`` a table, view or foreign table already has (as ``Inspector.has_table``
+#: looks: in ``:s``, else visible on the search path)
+_PG_RENAME = sa.text(
+    "WITH t AS MATERIALIZED (SELECT c.oid FROM pg_catalog.pg_class c "
+    "WHERE c.oid = to_regclass(:t) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')) "
+    "SELECT 'table' AS kind, 0 AS pos, NULL::text AS name, NULL::text AS other, "
+    "NULL::bool AS notnull, NULL::bool AS pk FROM t "
+    "UNION ALL SELECT 'column', a.attnum, a.attname::text, NULL, a.attnotnull, "
+    "coalesce(a.attnum = ANY (i.indkey), false) FROM pg_catalog.pg_attribute a "
+    "JOIN t ON a.attrelid = t.oid LEFT JOIN pg_catalog.pg_index i "
+    "ON i.indrelid = t.oid AND i.indisprimary WHERE a.attnum > 0 AND NOT a.attisdropped "
+    "UNION ALL SELECT 'sequence', a.attnum, a.attname::text, s.relname::text, NULL, NULL "
+    "FROM pg_catalog.pg_depend d JOIN t ON d.refobjid = t.oid "
+    "JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+    "WHERE d.classid = 'pg_catalog.pg_class'::regclass "
+    "AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i') "
+    "UNION ALL SELECT 'existing', 0, c.relname::text, NULL, NULL, NULL "
+    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relname = ANY (CAST(:others AS text[])) "
+    "AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND CASE WHEN CAST(:s AS text) IS NULL "
+    "THEN pg_catalog.pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog' "
+    "ELSE n.nspname = CAST(:s AS text) END "
+    "ORDER BY 1, 2"
+)
+
+
+def pg_rename_table(
+    conn: sa.Connection, ref: TableRef, others: tuple[str, ...]
+) -> tuple[sa.Table, frozenset[str], tuple[tuple[str, str], ...]]:
+    """What renaming ``ref`` reads, from one catalog query: the table with its columns'
+    names, nullability and primary key flags (``NullType``, as
+    :func:`column_names_table`), the names of ``others`` a table already has, and the
+    (column, sequence) pairs of the sequences its columns own. NoSuchTableError naming
+    the table if it does not exist."""
+    params = {"t": pg_regclass_text(ref), "others": list(others), "s": ref.schema}
+    rows = conn.execute(_PG_RENAME, params).all()
+    if not any(row.kind == "table" for row in rows):
+        where = f" in schema {ref.schema!r}" if ref.schema else ""
+        raise NoSuchTableError(
+            f"Table {ref.name!r} does not exist{where}; create it first or check the name"
+        )
+    table = sa.Table(
+        ref.name,
+        sa.MetaData(),
+        *[
+            sa.Column(row.name, sa.types.NULLTYPE, nullable=not row.notnull, primary_key=row.pk)
+            for row in rows
+            if row.kind == "column"
+        ],
+        schema=ref.schema,
+    )
+    existing = frozenset(row.name for row in rows if row.kind == "existing")
+    owned = tuple((row.name, row.other) for row in rows if row.kind == "sequence")
+    return table, existing, owned
 
 
 def presumed_snapshot(ops: Sequence[Any]) -> TableSnapshot:

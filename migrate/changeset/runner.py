@@ -350,6 +350,7 @@ def _snapshot(
         constraints_only=introspect.constraints_only(ops, conn.dialect.name),
         columns_only=introspect.columns_only(ops, conn.dialect.name),
         drop_columns=tuple(op.column_name for op in ops if isinstance(op, DropColumnOp)),
+        renames_only=introspect.renames_only(ops, conn.dialect.name),
         key_flags=tuple(
             (op.column_name, bool(op.primary_key))
             for op in ops

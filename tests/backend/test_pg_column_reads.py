@@ -319,3 +319,64 @@ def test_columns_are_those_of_sqlalchemys_reflection(engine: sa.Engine, capture:
         with engine.begin() as c:
             c.exec_driver_sql("DROP TABLE IF EXISTS wide")
             c.exec_driver_sql("DROP SCHEMA other CASCADE")
+
+
+def test_enum_and_domain_columns_keep_sqlalchemys_types(engine: sa.Engine) -> None:
+    """A table with an enum and a domain column: its columns come from SQLAlchemy's
+    reflection (not from the learnt built-in types), and an alter keeps both types."""
+    with engine.begin() as c:
+        c.exec_driver_sql("DROP TABLE IF EXISTS typed")
+        c.exec_driver_sql("DROP TYPE IF EXISTS typed_mood")
+        c.exec_driver_sql("DROP DOMAIN IF EXISTS typed_positive")
+        c.exec_driver_sql("CREATE TYPE typed_mood AS ENUM ('sad', 'ok')")
+        c.exec_driver_sql("CREATE DOMAIN typed_positive AS integer CHECK (VALUE > 0)")
+        c.exec_driver_sql(
+            "CREATE TABLE typed (id integer PRIMARY KEY, mood typed_mood, "
+            "n typed_positive, label varchar(10))"
+        )
+        c.exec_driver_sql("INSERT INTO typed VALUES (1, 'ok', 3, 'a'), (2, 'sad', 4, 'b')")
+    try:
+        t = sa.Table("typed", sa.MetaData(), autoload_with=engine)
+        t.c.mood.alter(nullable=False, server_default="ok", engine=engine)
+        t.c.n.alter(nullable=False, engine=engine)
+        t.c.label.alter(type=sa.String(20), engine=engine)
+        assert columns(engine, "typed") == [
+            ("id", "integer", True, None),
+            ("mood", "typed_mood", True, "'ok'::typed_mood"),
+            ("n", "typed_positive", True, None),
+            ("label", "character varying(20)", False, None),
+        ]
+        assert rows(engine, "typed") == [(1, "ok", 3, "a"), (2, "sad", 4, "b")]
+    finally:
+        with engine.begin() as c:
+            c.exec_driver_sql("DROP TABLE IF EXISTS typed")
+            c.exec_driver_sql("DROP TYPE IF EXISTS typed_mood")
+            c.exec_driver_sql("DROP DOMAIN IF EXISTS typed_positive")
+
+
+def test_table_rename_reads_once(engine: sa.Engine, capture: Any, item: sa.Table) -> None:
+    """Renaming a table reads, in one query, that it exists, whether the new name is
+    taken, and the sequences its columns own (renamed with it)."""
+    from migrate.exceptions import DuplicateObjectError
+
+    with capture(engine) as sql, pytest.raises(DuplicateObjectError, match="seen"):
+        item.rename("seen")  # the fixture's other table
+    assert len(reads(sql)) == 1, reads(sql)
+    with capture(engine) as sql:
+        item.rename("thing")
+    assert len(reads(sql)) == 1, reads(sql)
+    with engine.connect() as c:
+        names = set(
+            c.exec_driver_sql(
+                "SELECT relname FROM pg_class WHERE relname IN "
+                "('item', 'thing', 'item_id_seq', 'thing_id_seq')"
+            ).scalars()
+        )
+        owned = c.exec_driver_sql("SELECT pg_get_serial_sequence('thing', 'id')").scalar()
+    assert names == {"thing", "thing_id_seq"}
+    assert owned == "public.thing_id_seq"
+    assert [r[:2] for r in rows(engine, "thing")] == [(1, "a"), (2, "b")]
+    ghost = sa.Table("nowhere", sa.MetaData())
+    with capture(engine) as sql, pytest.raises(NoSuchTableError, match="nowhere"):
+        ghost.rename("elsewhere", engine=engine)
+    assert len(reads(sql)) == 1, reads(sql)
