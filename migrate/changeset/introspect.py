@@ -67,6 +67,7 @@ def snapshot(
     drop_columns: tuple[str, ...] = (),
     key_flags: tuple[tuple[str, bool], ...] = (),
     renames_only: bool = False,
+    with_indexes: bool = False,
 ) -> TableSnapshot:
     """Reflect ``ref`` on ``conn``; raise NoSuchTableError naming it if absent.
 
@@ -80,7 +81,8 @@ def snapshot(
     catalog query instead of SQLAlchemy's reflection (:func:`column_names_table`).
     ``constraints_only``: the ops read only column names and the table's constraints
     (see :func:`constraints_only`): one catalog query, which also brings the foreign
-    keys that reference the table when ``referencing`` (:func:`pg_constraints_table`).
+    keys that reference the table when ``referencing`` (:func:`pg_constraints_table`),
+    and its indexes' names, columns and uniqueness when ``with_indexes``.
     ``columns_only``: the ops read only the table's columns, primary key and, to drop
     ``drop_columns``, its indexes (see :func:`columns_only`): one catalog query
     (:func:`pg_columns_table`), unless a dropped column is in a composite index or a
@@ -99,7 +101,9 @@ def snapshot(
         if table is not None and key_flags:
             referencing_fks = ()  # the primary key stays: no foreign key is touched
     if table is None and constraints_only:
-        table, found = pg_constraints_table(conn, ref, referencing=referencing)
+        table, found = pg_constraints_table(
+            conn, ref, referencing=referencing, indexes=with_indexes
+        )
         if referencing:
             referencing_fks = found
     elif table is None:
@@ -295,11 +299,13 @@ def constraints_only(ops: Sequence[Any], dialect_name: str) -> bool:
     """Whether planning ``ops`` on this dialect reads nothing of the table but its column
     names, nullability and constraints (then :func:`pg_constraints_table` is all the
     reflection): PostgreSQL, constraint adds and drops (their idempotence, duplicate
-    name and no-such-constraint rules compare constraints, never types or indexes)."""
-    from migrate.changeset.ops import AddConstraintOp, DropConstraintOp
+    name and no-such-constraint rules compare constraints, never types or indexes), and
+    index renames (the names of the indexes and of the unique constraints, whose index
+    ``ALTER INDEX`` renames with them)."""
+    from migrate.changeset.ops import AddConstraintOp, DropConstraintOp, RenameIndexOp
 
     return dialect_name == "postgresql" and all(
-        isinstance(op, (AddConstraintOp, DropConstraintOp)) for op in ops
+        isinstance(op, (AddConstraintOp, DropConstraintOp, RenameIndexOp)) for op in ops
     )
 
 
@@ -350,6 +356,20 @@ _PG_REFERENCING = (
     "JOIN pg_catalog.pg_class cc ON cc.oid = con.conrelid "
     "JOIN pg_catalog.pg_namespace cn ON cn.oid = cc.relnamespace WHERE con.contype = 'f' "
 )
+#: the indexes that back no constraint: name, key columns (NULL for an expression),
+#: uniqueness (in the ``deferrable`` column)
+_PG_INDEX_ROWS = (
+    "UNION ALL SELECT 'index', 0, ic.relname::text, NULL, "
+    "(SELECT array_agg(a.attname::text ORDER BY k.n) "
+    "FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) "
+    "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+    "WHERE k.n <= i.indnkeyatts), NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "i.indisunique, NULL FROM pg_catalog.pg_index i JOIN t ON i.indrelid = t.oid "
+    "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+    "WHERE NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x "
+    "WHERE x.conindid = i.indexrelid AND x.conrelid = i.indrelid "
+    "AND x.contype IN ('p', 'u', 'x')) "
+)
 #: ``confupdtype``/``confdeltype`` as the SQL SQLAlchemy's reflection reports (NO ACTION:
 #: none)
 _PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -358,14 +378,20 @@ _PG_CHECK = re.compile(r"^CHECK *\((.+)\)( NO INHERIT)?( NOT VALID)?$", re.DOTAL
 
 
 def pg_constraints_table(
-    conn: sa.Connection, ref: TableRef, *, referencing: bool = False
+    conn: sa.Connection, ref: TableRef, *, referencing: bool = False, indexes: bool = False
 ) -> tuple[sa.Table, tuple[ReferencingFK, ...]]:
     """``ref`` with its columns (names and nullability; ``NullType``, as
     :func:`column_names_table`) and its primary key, unique, foreign key and check
     constraints as SQLAlchemy's reflection would give them, from one catalog query; with
-    ``referencing``, the foreign keys of every table that reference it (else ``()``).
-    NoSuchTableError naming the table if it does not exist."""
-    sql = _PG_CONSTRAINTS + (_PG_REFERENCING if referencing else "") + "ORDER BY 1, 2, 3"
+    ``referencing``, the foreign keys of every table that reference it (else ``()``);
+    with ``indexes``, the indexes that back no constraint (name, plain key columns,
+    uniqueness). NoSuchTableError naming the table if it does not exist."""
+    sql = (
+        _PG_CONSTRAINTS
+        + (_PG_REFERENCING if referencing else "")
+        + (_PG_INDEX_ROWS if indexes else "")
+        + "ORDER BY 1, 2, 3"
+    )
     rows = conn.execute(sa.text(sql), {"t": pg_regclass_text(ref)}).all()
     if not rows:
         where = f" in schema {ref.schema!r}" if ref.schema else ""
@@ -389,6 +415,12 @@ def pg_constraints_table(
     )
     for row in by_kind.get("p", ()):
         table.primary_key.name = row.name
+    for row in by_kind.get("index", ()):
+        cols = [table.c[c] for c in row.cols if c is not None]
+        if cols:  # attached to the table by its columns
+            sa.Index(row.name, *cols, unique=bool(row.deferrable))
+        else:  # expressions only
+            sa.Index(row.name, unique=bool(row.deferrable), _table=table)
     for row in by_kind.get("u", ()):
         table.append_constraint(sa.UniqueConstraint(*row.cols, name=row.name))
     for row in by_kind.get("c", ()):

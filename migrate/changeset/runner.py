@@ -30,6 +30,7 @@ from migrate.changeset.ops import (
     DropColumnOp,
     DropIndexOp,
     Op,
+    RenameIndexOp,
     RenameTableOp,
 )
 from migrate.changeset.snapshot import TableSnapshot
@@ -351,6 +352,7 @@ def _snapshot(
         columns_only=introspect.columns_only(ops, conn.dialect.name),
         drop_columns=tuple(op.column_name for op in ops if isinstance(op, DropColumnOp)),
         renames_only=introspect.renames_only(ops, conn.dialect.name),
+        with_indexes=any(isinstance(op, RenameIndexOp) for op in ops),
         key_flags=tuple(
             (op.column_name, bool(op.primary_key))
             for op in ops

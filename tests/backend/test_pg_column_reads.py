@@ -380,3 +380,44 @@ def test_table_rename_reads_once(engine: sa.Engine, capture: Any, item: sa.Table
     with capture(engine) as sql, pytest.raises(NoSuchTableError, match="nowhere"):
         ghost.rename("elsewhere", engine=engine)
     assert len(reads(sql)) == 1, reads(sql)
+
+
+def test_index_rename_reads_the_table_once(engine: sa.Engine, capture: Any, item: sa.Table) -> None:
+    """The index names (and the unique constraints', renamed with their index) come in
+    the table's one constraint read; a name that is taken or not there is our error."""
+    from migrate.changeset.constraint import UniqueConstraint
+    from migrate.exceptions import DuplicateObjectError, NoSuchObjectError
+
+    UniqueConstraint(item.c.note, name="item_note_uq").create()
+    with engine.begin() as c:
+        c.exec_driver_sql("CREATE INDEX ix_item_lower ON item (lower(note))")
+    index = next(i for i in item.indexes if i.name == "ix_item_code_qty")
+
+    def table_reads(sql: list[str]) -> list[str]:
+        # Index.rename first asks whether the Index's Table is still the index's table
+        return [s for s in reads(sql) if "pg_catalog.pg_class.relname IN" not in s]
+
+    with capture(engine) as sql, pytest.raises(DuplicateObjectError, match="ix_item_lower"):
+        index.rename("ix_item_lower")
+    assert len(table_reads(sql)) == 1, reads(sql)
+    with capture(engine) as sql, pytest.raises(DuplicateObjectError, match="item_note_uq"):
+        index.rename("item_note_uq")
+    assert len(table_reads(sql)) == 1, reads(sql)
+    with capture(engine) as sql:
+        index.rename("ix_item_cq")
+    assert len(table_reads(sql)) == 1, reads(sql)
+    ghost = sa.Index("ix_ghost", item.c.qty)
+    with capture(engine) as sql, pytest.raises(NoSuchObjectError, match="ix_ghost"):
+        ghost.rename("ix_ghost2")
+    assert len(table_reads(sql)) == 1, reads(sql)
+    with capture(engine) as sql:
+        ghost2 = sa.Index("item_note_uq", item.c.note)
+        ghost2.rename("item_note_key")  # a unique constraint's index: renamed with it
+    assert len(table_reads(sql)) == 1, reads(sql)
+    assert index_defs(engine, "item") == [
+        "CREATE INDEX ix_item_cq ON public.item USING btree (code, qty)",
+        "CREATE INDEX ix_item_lower ON public.item USING btree (lower((note)::text))",
+        "CREATE UNIQUE INDEX item_note_key ON public.item USING btree (note)",
+        "CREATE UNIQUE INDEX item_pkey ON public.item USING btree (id)",
+    ]
+    assert len(rows(engine, "item")) == 2
