@@ -377,6 +377,22 @@ _PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAU
 _PG_CHECK = re.compile(r"^CHECK *\((.+)\)( NO INHERIT)?( NOT VALID)?$", re.DOTALL)
 
 
+def _pg_read(
+    conn: sa.Connection, sql: sa.TextClause, params: dict[str, Any], ref: TableRef
+) -> dict[str, list[Any]]:
+    """The rows of a one-query read of ``ref`` by their ``kind`` column; NoSuchTableError
+    naming the table when no ``table`` row comes back."""
+    by_kind: dict[str, list[Any]] = {}
+    for row in conn.execute(sql, params):
+        by_kind.setdefault(row.kind, []).append(row)
+    if "table" not in by_kind:
+        where = f" in schema {ref.schema!r}" if ref.schema else ""
+        raise NoSuchTableError(
+            f"Table {ref.name!r} does not exist{where}; create it first or check the name"
+        )
+    return by_kind
+
+
 def pg_constraints_table(
     conn: sa.Connection, ref: TableRef, *, referencing: bool = False, indexes: bool = False
 ) -> tuple[sa.Table, tuple[ReferencingFK, ...]]:
@@ -392,15 +408,7 @@ def pg_constraints_table(
         + (_PG_INDEX_ROWS if indexes else "")
         + "ORDER BY 1, 2, 3"
     )
-    rows = conn.execute(sa.text(sql), {"t": pg_regclass_text(ref)}).all()
-    if not rows:
-        where = f" in schema {ref.schema!r}" if ref.schema else ""
-        raise NoSuchTableError(
-            f"Table {ref.name!r} does not exist{where}; create it first or check the name"
-        )
-    by_kind: dict[str, list[Any]] = {}
-    for row in rows:
-        by_kind.setdefault(row.kind, []).append(row)
+    by_kind = _pg_read(conn, sa.text(sql), {"t": pg_regclass_text(ref)}, ref)
     key = {c for row in by_kind.get("p", ()) for c in row.cols}
     table = sa.Table(
         ref.name,
@@ -572,15 +580,7 @@ def pg_columns_table(
     if (conn.dialect.server_version_info or (0,)) < (12,):
         return None  # attgenerated: PostgreSQL 12
     sql = _PG_COLUMNS + (_PG_INDEXES if drop_columns else "") + "ORDER BY 1, 2, 3"
-    rows = conn.execute(sa.text(sql), {"t": pg_regclass_text(ref)}).all()
-    if not rows:
-        where = f" in schema {ref.schema!r}" if ref.schema else ""
-        raise NoSuchTableError(
-            f"Table {ref.name!r} does not exist{where}; create it first or check the name"
-        )
-    by_kind: dict[str, list[Any]] = {}
-    for row in rows:
-        by_kind.setdefault(row.kind, []).append(row)
+    by_kind = _pg_read(conn, sa.text(sql), {"t": pg_regclass_text(ref)}, ref)
     pk = by_kind.get("p", ())
     indexes = by_kind.get("index", ())
     if drop_columns:
@@ -731,24 +731,18 @@ def pg_rename_table(
     (column, sequence) pairs of the sequences its columns own. NoSuchTableError naming
     the table if it does not exist."""
     params = {"t": pg_regclass_text(ref), "others": list(others), "s": ref.schema}
-    rows = conn.execute(_PG_RENAME, params).all()
-    if not any(row.kind == "table" for row in rows):
-        where = f" in schema {ref.schema!r}" if ref.schema else ""
-        raise NoSuchTableError(
-            f"Table {ref.name!r} does not exist{where}; create it first or check the name"
-        )
+    by_kind = _pg_read(conn, _PG_RENAME, params, ref)
     table = sa.Table(
         ref.name,
         sa.MetaData(),
         *[
             sa.Column(row.name, sa.types.NULLTYPE, nullable=not row.notnull, primary_key=row.pk)
-            for row in rows
-            if row.kind == "column"
+            for row in by_kind.get("column", ())
         ],
         schema=ref.schema,
     )
-    existing = frozenset(row.name for row in rows if row.kind == "existing")
-    owned = tuple((row.name, row.other) for row in rows if row.kind == "sequence")
+    existing = frozenset(row.name for row in by_kind.get("existing", ()))
+    owned = tuple((row.name, row.other) for row in by_kind.get("sequence", ()))
     return table, existing, owned
 
 
