@@ -6,7 +6,9 @@ the DDL, inside its transaction.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import json
 import re
 from collections.abc import Sequence
 from typing import Any, cast
@@ -61,6 +63,11 @@ def snapshot(
     names_only: bool = False,
     key_columns: tuple[str, ...] = (),
     constraints_only: bool = False,
+    columns_only: bool = False,
+    drop_columns: tuple[str, ...] = (),
+    key_flags: tuple[tuple[str, bool], ...] = (),
+    renames_only: bool = False,
+    with_indexes: bool = False,
 ) -> TableSnapshot:
     """Reflect ``ref`` on ``conn``; raise NoSuchTableError naming it if absent.
 
@@ -74,11 +81,29 @@ def snapshot(
     catalog query instead of SQLAlchemy's reflection (:func:`column_names_table`).
     ``constraints_only``: the ops read only column names and the table's constraints
     (see :func:`constraints_only`): one catalog query, which also brings the foreign
-    keys that reference the table when ``referencing`` (:func:`pg_constraints_table`).
+    keys that reference the table when ``referencing`` (:func:`pg_constraints_table`),
+    and its indexes' names, columns and uniqueness when ``with_indexes``.
+    ``columns_only``: the ops read only the table's columns, primary key and, to drop
+    ``drop_columns``, its indexes (see :func:`columns_only`): one catalog query
+    (:func:`pg_columns_table`), unless a dropped column is in a composite index or a
+    column of ``key_flags`` (name, in the primary key) is not as it says.
+    ``renames_only``: the ops rename the table (see :func:`renames_only`): its columns'
+    names, the ``other_tables`` that exist and its owned sequences in one catalog query
+    (:func:`pg_rename_table`).
     """
     referencing_fks: tuple[ReferencingFK, ...] | None = None
+    existing: frozenset[str] | None = None
+    owned: tuple[tuple[str, str], ...] | None = None
+    if table is None and renames_only:
+        table, existing, owned = pg_rename_table(conn, ref, other_tables)
+    if table is None and columns_only:
+        table = pg_columns_table(conn, ref, drop_columns=drop_columns, key_flags=key_flags)
+        if table is not None and key_flags:
+            referencing_fks = ()  # the primary key stays: no foreign key is touched
     if table is None and constraints_only:
-        table, found = pg_constraints_table(conn, ref, referencing=referencing)
+        table, found = pg_constraints_table(
+            conn, ref, referencing=referencing, indexes=with_indexes
+        )
         if referencing:
             referencing_fks = found
     elif table is None:
@@ -88,8 +113,9 @@ def snapshot(
         has_rows = (
             conn.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first() is not None
         )
-    existing: frozenset[str] = frozenset()
-    if other_tables:
+    if existing is None:
+        existing = frozenset()
+    if other_tables and not renames_only:
         insp = sa.inspect(conn)
         existing = frozenset(n for n in other_tables if insp.has_table(n, schema=ref.schema))
     index_sql: dict[str, str] = {}
@@ -99,9 +125,10 @@ def snapshot(
         # only an existing primary key has foreign keys that depend on it (MySQL's
         # information_schema query costs more than the table's own reflection)
         referencing_fks = _referencing_fks(conn, ref) if len(table.primary_key.columns) else ()
-    owned: tuple[tuple[str, str], ...] = ()
-    if sequences and conn.dialect.name == "postgresql":
-        owned = _pg_owned_sequences(conn, ref)
+    if owned is None:
+        owned = ()
+        if sequences and conn.dialect.name == "postgresql":
+            owned = _pg_owned_sequences(conn, ref)
     pg_enums = _pg_enums(conn) if enums and conn.dialect.name == "postgresql" else None
     return TableSnapshot(
         ref=ref,
@@ -272,11 +299,13 @@ def constraints_only(ops: Sequence[Any], dialect_name: str) -> bool:
     """Whether planning ``ops`` on this dialect reads nothing of the table but its column
     names, nullability and constraints (then :func:`pg_constraints_table` is all the
     reflection): PostgreSQL, constraint adds and drops (their idempotence, duplicate
-    name and no-such-constraint rules compare constraints, never types or indexes)."""
-    from migrate.changeset.ops import AddConstraintOp, DropConstraintOp
+    name and no-such-constraint rules compare constraints, never types or indexes), and
+    index renames (the names of the indexes and of the unique constraints, whose index
+    ``ALTER INDEX`` renames with them)."""
+    from migrate.changeset.ops import AddConstraintOp, DropConstraintOp, RenameIndexOp
 
     return dialect_name == "postgresql" and all(
-        isinstance(op, (AddConstraintOp, DropConstraintOp)) for op in ops
+        isinstance(op, (AddConstraintOp, DropConstraintOp, RenameIndexOp)) for op in ops
     )
 
 
@@ -327,6 +356,20 @@ _PG_REFERENCING = (
     "JOIN pg_catalog.pg_class cc ON cc.oid = con.conrelid "
     "JOIN pg_catalog.pg_namespace cn ON cn.oid = cc.relnamespace WHERE con.contype = 'f' "
 )
+#: the indexes that back no constraint: name, key columns (NULL for an expression),
+#: uniqueness (in the ``deferrable`` column)
+_PG_INDEX_ROWS = (
+    "UNION ALL SELECT 'index', 0, ic.relname::text, NULL, "
+    "(SELECT array_agg(a.attname::text ORDER BY k.n) "
+    "FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) "
+    "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+    "WHERE k.n <= i.indnkeyatts), NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "i.indisunique, NULL FROM pg_catalog.pg_index i JOIN t ON i.indrelid = t.oid "
+    "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+    "WHERE NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x "
+    "WHERE x.conindid = i.indexrelid AND x.conrelid = i.indrelid "
+    "AND x.contype IN ('p', 'u', 'x')) "
+)
 #: ``confupdtype``/``confdeltype`` as the SQL SQLAlchemy's reflection reports (NO ACTION:
 #: none)
 _PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
@@ -334,24 +377,38 @@ _PG_ACTIONS = {"r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAU
 _PG_CHECK = re.compile(r"^CHECK *\((.+)\)( NO INHERIT)?( NOT VALID)?$", re.DOTALL)
 
 
-def pg_constraints_table(
-    conn: sa.Connection, ref: TableRef, *, referencing: bool = False
-) -> tuple[sa.Table, tuple[ReferencingFK, ...]]:
-    """``ref`` with its columns (names and nullability; ``NullType``, as
-    :func:`column_names_table`) and its primary key, unique, foreign key and check
-    constraints as SQLAlchemy's reflection would give them, from one catalog query; with
-    ``referencing``, the foreign keys of every table that reference it (else ``()``).
-    NoSuchTableError naming the table if it does not exist."""
-    sql = _PG_CONSTRAINTS + (_PG_REFERENCING if referencing else "") + "ORDER BY 1, 2, 3"
-    rows = conn.execute(sa.text(sql), {"t": pg_regclass_text(ref)}).all()
-    if not rows:
+def _pg_read(
+    conn: sa.Connection, sql: sa.TextClause, params: dict[str, Any], ref: TableRef
+) -> dict[str, list[Any]]:
+    """The rows of a one-query read of ``ref`` by their ``kind`` column; NoSuchTableError
+    naming the table when no ``table`` row comes back."""
+    by_kind: dict[str, list[Any]] = {}
+    for row in conn.execute(sql, params):
+        by_kind.setdefault(row.kind, []).append(row)
+    if "table" not in by_kind:
         where = f" in schema {ref.schema!r}" if ref.schema else ""
         raise NoSuchTableError(
             f"Table {ref.name!r} does not exist{where}; create it first or check the name"
         )
-    by_kind: dict[str, list[Any]] = {}
-    for row in rows:
-        by_kind.setdefault(row.kind, []).append(row)
+    return by_kind
+
+
+def pg_constraints_table(
+    conn: sa.Connection, ref: TableRef, *, referencing: bool = False, indexes: bool = False
+) -> tuple[sa.Table, tuple[ReferencingFK, ...]]:
+    """``ref`` with its columns (names and nullability; ``NullType``, as
+    :func:`column_names_table`) and its primary key, unique, foreign key and check
+    constraints as SQLAlchemy's reflection would give them, from one catalog query; with
+    ``referencing``, the foreign keys of every table that reference it (else ``()``);
+    with ``indexes``, the indexes that back no constraint (name, plain key columns,
+    uniqueness). NoSuchTableError naming the table if it does not exist."""
+    sql = (
+        _PG_CONSTRAINTS
+        + (_PG_REFERENCING if referencing else "")
+        + (_PG_INDEX_ROWS if indexes else "")
+        + "ORDER BY 1, 2, 3"
+    )
+    by_kind = _pg_read(conn, sa.text(sql), {"t": pg_regclass_text(ref)}, ref)
     key = {c for row in by_kind.get("p", ()) for c in row.cols}
     table = sa.Table(
         ref.name,
@@ -366,6 +423,12 @@ def pg_constraints_table(
     )
     for row in by_kind.get("p", ()):
         table.primary_key.name = row.name
+    for row in by_kind.get("index", ()):
+        cols = [table.c[c] for c in row.cols if c is not None]
+        if cols:  # attached to the table by its columns
+            sa.Index(row.name, *cols, unique=bool(row.deferrable))
+        else:  # expressions only
+            sa.Index(row.name, unique=bool(row.deferrable), _table=table)
     for row in by_kind.get("u", ()):
         table.append_constraint(sa.UniqueConstraint(*row.cols, name=row.name))
     for row in by_kind.get("c", ()):
@@ -406,6 +469,281 @@ def pg_constraints_table(
         for row in by_kind.get("referencing", ())
     )
     return table, found
+
+
+def columns_only(ops: Sequence[Any], dialect_name: str) -> bool:
+    """Whether planning ``ops`` on this dialect reads nothing of the table but its columns
+    (types, nullability, defaults, identity), its primary key and, for a drop, the
+    names and columns of its indexes (then :func:`pg_columns_table` is all the
+    reflection): PostgreSQL, altering a column but not to an ``Enum`` (nor its primary
+    key flag: a ``primary_key=`` the column already has, alone in the operation, is read
+    this way, and when the one read shows it changes, everything is read as before), and
+    dropping a column (which reads the options of an index only to
+    re-create a composite one without the column: see :func:`pg_columns_table`)."""
+    from migrate.changeset.ops import UNCHANGED, AlterColumnOp, DropColumnOp
+
+    if dialect_name != "postgresql":
+        return False
+    for op in ops:
+        if isinstance(op, AlterColumnOp):
+            if isinstance(op.type, sa.Enum):
+                return False
+            if op.primary_key is not UNCHANGED and len(ops) > 1:
+                return False
+        elif not isinstance(op, DropColumnOp):
+            return False
+    return True
+
+
+#: one catalog query: a row for the table, one per column (as SQLAlchemy's column
+#: reflection reads it: ``format_type()``, default, NOT NULL, comment, generated,
+#: identity options; ``plain``: a built-in type of ``pg_catalog`` with its default
+#: collation), one for the primary key; :data:`_PG_INDEXES` adds the indexes that back no
+#: constraint (name, key columns with NULL for an expression, each element's text, unique)
+_PG_COLUMNS = (
+    "WITH t AS MATERIALIZED (SELECT c.oid FROM pg_catalog.pg_class c "
+    "WHERE c.oid = to_regclass(:t) "
+    "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')) "
+    "SELECT 'table' AS kind, 0 AS pos, NULL::text AS name, NULL::bool AS notnull, "
+    "NULL::text AS type, NULL::text AS dflt, NULL::text AS identity, NULL::text AS generated, "
+    "NULL::text AS comment, NULL::bool AS plain, NULL::text[] AS cols, NULL::text[] AS exprs, "
+    "NULL::bool AS uniq FROM t "
+    "UNION ALL SELECT 'column', a.attnum, a.attname::text, a.attnotnull, "
+    "pg_catalog.format_type(a.atttypid, a.atttypmod), "
+    "CASE WHEN a.atthasdef THEN (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) "
+    "FROM pg_catalog.pg_attrdef d WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum) END, "
+    "CASE WHEN a.attidentity <> '' THEN (SELECT json_build_object('always', "
+    "a.attidentity = 'a', 'start', s.seqstart, 'increment', s.seqincrement, 'minvalue', "
+    "s.seqmin, 'maxvalue', s.seqmax, 'cache', s.seqcache, 'cycle', s.seqcycle)::text "
+    "FROM pg_catalog.pg_sequence s WHERE s.seqrelid = pg_catalog.pg_get_serial_sequence("
+    "a.attrelid::regclass::text, a.attname)::regclass::oid) END, "
+    "a.attgenerated::text, dsc.description, "
+    "ty.typtype = 'b' AND ty.typnamespace = 'pg_catalog'::regnamespace "
+    "AND (a.attcollation = 0 OR a.attcollation = ty.typcollation), NULL, NULL, NULL "
+    "FROM pg_catalog.pg_attribute a JOIN t ON a.attrelid = t.oid "
+    "JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid "
+    "LEFT JOIN pg_catalog.pg_description dsc ON dsc.objoid = a.attrelid "
+    "AND dsc.objsubid = a.attnum "
+    "WHERE a.attnum > 0 AND NOT a.attisdropped "
+    "UNION ALL SELECT 'p', 0, con.conname::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+    + _pg_names("con.conkey", "con.conrelid")
+    + ", NULL, NULL FROM pg_catalog.pg_constraint con JOIN t ON con.conrelid = t.oid "
+    "WHERE con.contype = 'p' "
+)
+_PG_INDEXES = (
+    "UNION ALL SELECT 'index', 0, ic.relname::text, NULL, NULL, NULL, NULL, NULL, NULL, "
+    "NULL, (SELECT array_agg(a.attname::text ORDER BY k.n) "
+    "FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) "
+    "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum "
+    "WHERE k.n <= i.indnkeyatts), "
+    "(SELECT array_agg(pg_catalog.pg_get_indexdef(i.indexrelid, k.n::int, true) ORDER BY k.n) "
+    "FROM generate_series(1, i.indnkeyatts) AS k(n)), i.indisunique "
+    "FROM pg_catalog.pg_index i JOIN t ON i.indrelid = t.oid "
+    "JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+    "WHERE NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint x "
+    "WHERE x.conindid = i.indexrelid AND x.conrelid = i.indrelid "
+    "AND x.contype IN ('p', 'u', 'x')) "
+)
+
+#: SQLAlchemy's reflected type per ``format_type()`` text of a :data:`_PG_COLUMNS`
+#: ``plain`` column (a built-in type: SQLAlchemy's type is a function of that text
+#: alone), learnt from SQLAlchemy's own column reflection the first time a text is seen
+_PG_TYPES: dict[tuple[type, str], sa.types.TypeEngine[Any]] = {}
+_PG_TYPES_KEPT = 1024
+_NEXTVAL = re.compile(r"(nextval\(')([^']+)('.*$)")
+
+
+def pg_columns_table(
+    conn: sa.Connection,
+    ref: TableRef,
+    *,
+    drop_columns: tuple[str, ...] = (),
+    key_flags: tuple[tuple[str, bool], ...] = (),
+) -> sa.Table | None:
+    """``ref`` with its columns, primary key and (when ``drop_columns``) its indexes'
+    names and columns, from one catalog query, built by SQLAlchemy's ``Table`` reflection
+    from what SQLAlchemy's Inspector would report (comment, options, foreign key,
+    unique and check constraints are not read).
+
+    Column types are SQLAlchemy's: a type whose ``format_type()`` text SQLAlchemy has
+    reflected before in this process is reused; otherwise (an enum, a domain, a
+    collation, a text not seen yet) the columns come from SQLAlchemy's
+    ``Inspector.get_multi_columns`` (one more query). None, with nothing more read, when
+    a column of ``drop_columns`` is in an index of several columns (the plan re-creates
+    it without the column, with all its options: read as before), or when a column of
+    ``key_flags`` (name, in the primary key) is not in the primary key as it says (the
+    plan changes the key, which reads the constraints and the foreign keys that depend
+    on it). NoSuchTableError naming the table if it does not exist.
+    """
+    from sqlalchemy.engine.reflection import ObjectKind, ObjectScope, _ReflectionInfo
+
+    if (conn.dialect.server_version_info or (0,)) < (12,):
+        return None  # attgenerated: PostgreSQL 12
+    sql = _PG_COLUMNS + (_PG_INDEXES if drop_columns else "") + "ORDER BY 1, 2, 3"
+    by_kind = _pg_read(conn, sa.text(sql), {"t": pg_regclass_text(ref)}, ref)
+    pk = by_kind.get("p", ())
+    indexes = by_kind.get("index", ())
+    if drop_columns:
+        # the plan re-creates a composite index without the dropped column, with the
+        # index's options (WHERE, USING, INCLUDE, ...): read as before then
+        shrunk = {fold(c) for row in indexes if len(row.cols) > 1 for c in row.cols if c}
+        if any(fold(c) in shrunk for c in drop_columns):
+            return None
+    if key_flags:
+        pk_cols = set(pk[0].cols) if pk else set()
+        names = {row.name for row in by_kind.get("column", ())}
+        if any(name not in names or (name in pk_cols) != flag for name, flag in key_flags):
+            return None
+    dialect_cls = type(conn.dialect)
+    column_rows = by_kind.get("column", ())
+    columns: list[Any]
+    if all(row.plain and (dialect_cls, row.type) in _PG_TYPES for row in column_rows):
+        columns = [
+            _pg_column_info(row, ref, _PG_TYPES[(dialect_cls, row.type)]) for row in column_rows
+        ]
+    else:
+        found = sa.inspect(conn).get_multi_columns(
+            schema=ref.schema, filter_names=[ref.name], kind=ObjectKind.ANY, scope=ObjectScope.ANY
+        )
+        columns = list(dict(found).get((ref.schema, ref.name), ()))
+        if len(_PG_TYPES) > _PG_TYPES_KEPT:
+            _PG_TYPES.clear()  # bounded: many VARCHAR lengths over a long life
+        for row, col in zip(column_rows, columns, strict=False):
+            if row.plain and row.name == col["name"]:
+                _PG_TYPES[(dialect_cls, row.type)] = copy.copy(col["type"])
+    key = (ref.schema, ref.name)
+    index_info: list[Any] = [_pg_index_info(row) for row in indexes]
+    info = _ReflectionInfo(
+        columns={key: columns},
+        pk_constraint={
+            key: {"constrained_columns": list(pk[0].cols), "name": pk[0].name}
+            if pk
+            else {"constrained_columns": [], "name": None}
+        },
+        foreign_keys={},
+        indexes={key: index_info},
+        unique_constraints={},
+        table_comment={},
+        check_constraints={},
+        table_options={},
+        unreflectable={},
+    )
+    return sa.Table(
+        ref.name,
+        sa.MetaData(),
+        schema=ref.schema,
+        autoload_with=conn,
+        resolve_fks=False,
+        _reflect_info=info,
+    )
+
+
+def _pg_column_info(row: Any, ref: TableRef, type_: sa.types.TypeEngine[Any]) -> dict[str, Any]:
+    """A :data:`_PG_COLUMNS` column row as ``Inspector.get_columns`` reports it."""
+    default = row.dflt
+    computed = None
+    if row.generated not in (None, ""):
+        computed = {"sqltext": default, "persisted": row.generated == "s"}
+        default = None
+    autoincrement = False
+    if default is not None:
+        match = _NEXTVAL.search(default)
+        if match is not None:
+            affinity = type_._type_affinity
+            autoincrement = affinity is not None and issubclass(affinity, sa.Integer)
+            if "." not in match.group(2) and ref.schema is not None:
+                default = f'{match.group(1)}"{ref.schema}".{match.group(2)}{match.group(3)}'
+    identity = json.loads(row.identity) if row.identity is not None else None
+    info: dict[str, Any] = {
+        "name": row.name,
+        "type": copy.copy(type_),
+        "nullable": not row.notnull,
+        "default": default,
+        "autoincrement": autoincrement or identity is not None,
+        "comment": row.comment,
+    }
+    if computed is not None:
+        info["computed"] = computed
+    if identity is not None:
+        info["identity"] = identity
+    return info
+
+
+def _pg_index_info(row: Any) -> dict[str, Any]:
+    """An :data:`_PG_INDEXES` row as ``Inspector.get_indexes`` reports its name, columns
+    (an expression: None, its text in ``expressions``) and uniqueness."""
+    info: dict[str, Any] = {
+        "name": row.name,
+        "column_names": list(row.cols),
+        "unique": bool(row.uniq),
+        "dialect_options": {},
+    }
+    if None in row.cols:
+        info["expressions"] = list(row.exprs)
+    return info
+
+
+def renames_only(ops: Sequence[Any], dialect_name: str) -> bool:
+    """Whether ``ops`` only rename the table, without ``rename_constraints`` (then
+    :func:`pg_rename_table` is all the reflection): PostgreSQL."""
+    from migrate.changeset.ops import RenameTableOp
+
+    return dialect_name == "postgresql" and all(
+        isinstance(op, RenameTableOp) and not op.rename_constraints for op in ops
+    )
+
+
+#: one catalog query: a row for the table, one per column (name, NOT NULL, in the
+#: primary key), one per sequence a column owns (serial, identity), one per name of
+#: ``:others`` a table, view or foreign table already has (as ``Inspector.has_table``
+#: looks: in ``:s``, else visible on the search path)
+_PG_RENAME = sa.text(
+    "WITH t AS MATERIALIZED (SELECT c.oid FROM pg_catalog.pg_class c "
+    "WHERE c.oid = to_regclass(:t) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')) "
+    "SELECT 'table' AS kind, 0 AS pos, NULL::text AS name, NULL::text AS other, "
+    "NULL::bool AS notnull, NULL::bool AS pk FROM t "
+    "UNION ALL SELECT 'column', a.attnum, a.attname::text, NULL, a.attnotnull, "
+    "coalesce(a.attnum = ANY (i.indkey), false) FROM pg_catalog.pg_attribute a "
+    "JOIN t ON a.attrelid = t.oid LEFT JOIN pg_catalog.pg_index i "
+    "ON i.indrelid = t.oid AND i.indisprimary WHERE a.attnum > 0 AND NOT a.attisdropped "
+    "UNION ALL SELECT 'sequence', a.attnum, a.attname::text, s.relname::text, NULL, NULL "
+    "FROM pg_catalog.pg_depend d JOIN t ON d.refobjid = t.oid "
+    "JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+    "WHERE d.classid = 'pg_catalog.pg_class'::regclass "
+    "AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i') "
+    "UNION ALL SELECT 'existing', 0, c.relname::text, NULL, NULL, NULL "
+    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE c.relname = ANY (CAST(:others AS text[])) "
+    "AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND CASE WHEN CAST(:s AS text) IS NULL "
+    "THEN pg_catalog.pg_table_is_visible(c.oid) AND n.nspname <> 'pg_catalog' "
+    "ELSE n.nspname = CAST(:s AS text) END "
+    "ORDER BY 1, 2"
+)
+
+
+def pg_rename_table(
+    conn: sa.Connection, ref: TableRef, others: tuple[str, ...]
+) -> tuple[sa.Table, frozenset[str], tuple[tuple[str, str], ...]]:
+    """What renaming ``ref`` reads, from one catalog query: the table with its columns'
+    names, nullability and primary key flags (``NullType``, as
+    :func:`column_names_table`), the names of ``others`` a table already has, and the
+    (column, sequence) pairs of the sequences its columns own. NoSuchTableError naming
+    the table if it does not exist."""
+    params = {"t": pg_regclass_text(ref), "others": list(others), "s": ref.schema}
+    by_kind = _pg_read(conn, _PG_RENAME, params, ref)
+    table = sa.Table(
+        ref.name,
+        sa.MetaData(),
+        *[
+            sa.Column(row.name, sa.types.NULLTYPE, nullable=not row.notnull, primary_key=row.pk)
+            for row in by_kind.get("column", ())
+        ],
+        schema=ref.schema,
+    )
+    existing = frozenset(row.name for row in by_kind.get("existing", ()))
+    owned = tuple((row.name, row.other) for row in by_kind.get("sequence", ()))
+    return table, existing, owned
 
 
 def presumed_snapshot(ops: Sequence[Any]) -> TableSnapshot:

@@ -23,11 +23,14 @@ from migrate.changeset import capabilities, ddl, introspect, planner
 from migrate.changeset.binding import Bindable
 from migrate.changeset.ddl import CopyRows, RawSQL, render
 from migrate.changeset.ops import (
+    UNCHANGED,
     AddColumnOp,
     AlterColumnOp,
     CreateIndexOp,
+    DropColumnOp,
     DropIndexOp,
     Op,
+    RenameIndexOp,
     RenameTableOp,
 )
 from migrate.changeset.snapshot import TableSnapshot
@@ -346,6 +349,15 @@ def _snapshot(
         table=reflected,
         names_only=introspect.names_only(ops, conn.dialect.name),
         constraints_only=introspect.constraints_only(ops, conn.dialect.name),
+        columns_only=introspect.columns_only(ops, conn.dialect.name),
+        drop_columns=tuple(op.column_name for op in ops if isinstance(op, DropColumnOp)),
+        renames_only=introspect.renames_only(ops, conn.dialect.name),
+        with_indexes=any(isinstance(op, RenameIndexOp) for op in ops),
+        key_flags=tuple(
+            (op.column_name, bool(op.primary_key))
+            for op in ops
+            if isinstance(op, AlterColumnOp) and op.primary_key is not UNCHANGED
+        ),
         key_columns=introspect.added_key_columns(ops),
     )
 
