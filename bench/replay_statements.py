@@ -128,7 +128,10 @@ def main() -> int:
     )
     if args.json:
         Path(args.json).write_text(
-            json.dumps({k: dict(v) for k, v in counts.items()} | {"seconds": result.seconds})
+            json.dumps(
+                {k: dict(v) for k, v in counts.items()}
+                | {"seconds": result.seconds, "kind_seconds": dict(seconds)}
+            )
         )
     return 0
 

@@ -348,6 +348,8 @@ def _reset_mysql(engine: Engine) -> None:
     with engine.connect() as conn:
         quote = conn.dialect.identifier_preparer.quote_identifier
         conn.exec_driver_sql("SET SESSION lock_wait_timeout = 20")
+        # a foreign key from one database to the other must not stop the drop
+        conn.exec_driver_sql("SET SESSION foreign_key_checks = 0")
         try:
             for name in (database, OTHER_SCHEMA):
                 conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {quote(name)}")
@@ -356,6 +358,7 @@ def _reset_mysql(engine: Engine) -> None:
             conn.exec_driver_sql(f"USE {quote(database)}")
         finally:
             conn.exec_driver_sql("SET SESSION lock_wait_timeout = DEFAULT")
+            conn.exec_driver_sql("SET SESSION foreign_key_checks = DEFAULT")
         conn.commit()
 
 

@@ -123,6 +123,33 @@ def test_mysql_key_drop_under_a_foreign_key_reads_it(engine: sa.Engine, capture:
 
 
 @pytest.mark.backends("mysql")
+def test_mysql_key_drop_under_a_foreign_key_of_another_database_reads_it(
+    engine: sa.Engine, other_schema: str
+) -> None:
+    """The referencing foreign keys are read from every user database, not only the
+    current one: a key that a table of another database needs is our error naming its
+    foreign key, before any change."""
+    parent, _child = _tables(engine)
+    with engine.begin() as c:
+        here = c.exec_driver_sql("SELECT DATABASE()").scalar()
+        c.exec_driver_sql(
+            f"CREATE TABLE `{other_schema}`.elsewhere (id INTEGER PRIMARY KEY, "
+            "parent_id INTEGER, CONSTRAINT elsewhere_fk FOREIGN KEY (parent_id) "
+            f"REFERENCES `{here}`.parent (id))"
+        )
+        c.exec_driver_sql(f"INSERT INTO `{other_schema}`.elsewhere VALUES (7, 2)")
+    elsewhere = sa.Table("elsewhere", sa.MetaData(), autoload_with=engine, schema=other_schema)
+    before = schema_state(engine)
+    with pytest.raises(Error, match="elsewhere_fk"):
+        PrimaryKeyConstraint(parent.c.id, table=parent).drop(engine=engine)
+    assert schema_state(engine) == before
+    assert sa.inspect(engine).get_pk_constraint("parent")["constrained_columns"] == ["id"]
+    with engine.connect() as c:
+        found = c.execute(sa.select(elsewhere.c.id, elsewhere.c.parent_id)).all()
+    assert found == [(7, 2)]
+
+
+@pytest.mark.backends("mysql")
 def test_mysql_key_added_to_a_keyless_table_reads_no_referencing_keys(
     engine: sa.Engine, capture: Any
 ) -> None:
