@@ -25,39 +25,30 @@ set (their databases are emptied: throwaway servers only).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests" / "replay"))
 
 from chains import CHAINS  # noqa: E402
-from run import clean_env, driver, same_driver_url  # noqa: E402
+from run import driver, fresh_json, same_driver_url  # noqa: E402
 
 
 def split_once(python: str, chain: str, url: str | None, *, ours: bool) -> dict[str, float]:
     """One replay in a fresh process: total, script and calls seconds, reads in calls."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "split.json"
-        proc = subprocess.run(
-            [python, str(HERE / "replay_statements.py"), chain]
-            + [url or f"sqlite:///{tmp}/replay.db", "--json", str(out)],
-            cwd=tmp,
-            env=clean_env(ours),
-            capture_output=True,
-            text=True,
-        )
-        if not out.exists():
-            stack = "ours" if ours else "legacy"
-            raise SystemExit(f"{chain} ({stack}) failed on {url}:\n{proc.stdout}{proc.stderr}")
-        record: dict[str, Any] = json.loads(out.read_text())
+    record = fresh_json(
+        python,
+        lambda tmp, out: (
+            [str(HERE / "replay_statements.py"), chain]
+            + [url or f"sqlite:///{tmp}/replay.db", "--json", str(out)]
+        ),
+        ours=ours,
+        what=f"{chain} on {url or 'sqlite'}",
+    )
     kinds = record["kind_seconds"]
     return {
         "total": record["seconds"],

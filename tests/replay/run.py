@@ -36,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +67,15 @@ def clean_env(ours: bool) -> dict[str, str]:
     return env
 
 
-def replay_once(python: str, chain: str, url: str | None, *, ours: bool) -> dict[str, Any]:
-    """One replay in a fresh process: the record ``chains.main`` writes."""
+def fresh_json(
+    python: str, argv: Callable[[str, Path], list[str]], *, ours: bool, what: str
+) -> dict[str, Any]:
+    """Run ``python`` on ``argv(tmp, out)`` in a fresh process started from a temporary
+    directory ``tmp`` with :func:`clean_env`; the JSON the process writes to ``out``."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "record.json"
         proc = subprocess.run(
-            [python, str(HERE / "chains.py"), chain, url or f"sqlite:///{tmp}/replay.db"]
-            + ["--json", str(out)],
+            [python, *argv(tmp, out)],
             cwd=tmp,
             env=clean_env(ours),
             capture_output=True,
@@ -80,9 +83,22 @@ def replay_once(python: str, chain: str, url: str | None, *, ours: bool) -> dict
         )
         if not out.exists():
             stack = "ours" if ours else "legacy"
-            raise SystemExit(f"{chain} ({stack}) failed on {url}:\n{proc.stdout}{proc.stderr}")
+            raise SystemExit(f"{what} ({stack}) failed:\n{proc.stdout}{proc.stderr}")
         record: dict[str, Any] = json.loads(out.read_text())
         return record
+
+
+def replay_once(python: str, chain: str, url: str | None, *, ours: bool) -> dict[str, Any]:
+    """One replay in a fresh process: the record ``chains.main`` writes."""
+    return fresh_json(
+        python,
+        lambda tmp, out: (
+            [str(HERE / "chains.py"), chain]
+            + [url or f"sqlite:///{tmp}/replay.db", "--json", str(out)]
+        ),
+        ours=ours,
+        what=f"{chain} on {url or 'sqlite'}",
+    )
 
 
 def _outcome(record: dict[str, Any], golden: dict[str, Any], show: bool) -> str:
