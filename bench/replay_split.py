@@ -35,20 +35,14 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests" / "replay"))
 
 from chains import CHAINS  # noqa: E402
-from run import driver, fresh_json, same_driver_url  # noqa: E402
+from run import chain_argv, driver, fresh_json, same_driver_url  # noqa: E402
 
 
 def split_once(python: str, chain: str, url: str | None, *, ours: bool) -> dict[str, float]:
     """One replay in a fresh process: total, script and calls seconds, reads in calls."""
-    record = fresh_json(
-        python,
-        lambda tmp, out: (
-            [str(HERE / "replay_statements.py"), chain]
-            + [url or f"sqlite:///{tmp}/replay.db", "--json", str(out)]
-        ),
-        ours=ours,
-        what=f"{chain} on {url or 'sqlite'}",
-    )
+    script = HERE / "replay_statements.py"
+    what = f"{chain} on {url or 'sqlite'}"
+    record = fresh_json(python, chain_argv(script, chain, url), ours=ours, what=what)
     kinds = record["kind_seconds"]
     return {
         "total": record["seconds"],

@@ -88,17 +88,22 @@ def fresh_json(
         return record
 
 
+def chain_argv(script: Path, chain: str, url: str | None) -> Callable[[str, Path], list[str]]:
+    """:func:`fresh_json`'s arguments for ``script CHAIN URL --json OUT`` (no ``url``: a
+    SQLite file in the process's temporary directory)."""
+    return lambda tmp, out: [
+        str(script),
+        chain,
+        url or f"sqlite:///{tmp}/replay.db",
+        "--json",
+        str(out),
+    ]
+
+
 def replay_once(python: str, chain: str, url: str | None, *, ours: bool) -> dict[str, Any]:
     """One replay in a fresh process: the record ``chains.main`` writes."""
-    return fresh_json(
-        python,
-        lambda tmp, out: (
-            [str(HERE / "chains.py"), chain]
-            + [url or f"sqlite:///{tmp}/replay.db", "--json", str(out)]
-        ),
-        ours=ours,
-        what=f"{chain} on {url or 'sqlite'}",
-    )
+    what = f"{chain} on {url or 'sqlite'}"
+    return fresh_json(python, chain_argv(HERE / "chains.py", chain, url), ours=ours, what=what)
 
 
 def _outcome(record: dict[str, Any], golden: dict[str, Any], show: bool) -> str:
