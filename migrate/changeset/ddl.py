@@ -461,6 +461,7 @@ class DropOwnedSequence(AlterTableElement):
 
 
 def _sql_string(text: str) -> str:
+    """``text`` as an SQL string literal (the quotes doubled)."""
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -578,14 +579,13 @@ class AlterEnumAddValue(ExecutableDDLElement):
 
 @compiles(AlterEnumAddValue)
 def _alter_enum_add_value(element: AlterEnumAddValue, compiler: DDLCompiler, **kw: Any) -> str:
-    def literal(value: str) -> str:
-        return "'" + value.replace("'", "''") + "'"
-
-    sql = f"ALTER TYPE {format_table(compiler, element.type)} ADD VALUE {literal(element.value)}"
+    sql = (
+        f"ALTER TYPE {format_table(compiler, element.type)} ADD VALUE {_sql_string(element.value)}"
+    )
     if element.before is not None:
-        sql += f" BEFORE {literal(element.before)}"
+        sql += f" BEFORE {_sql_string(element.before)}"
     elif element.after is not None:
-        sql += f" AFTER {literal(element.after)}"
+        sql += f" AFTER {_sql_string(element.after)}"
     return sql
 
 

@@ -35,6 +35,11 @@ class ColumnInfo:
     #: SQLite: the type as declared (reflection maps unknown names to an affinity)
     declared_type: str | None = field(default=None, compare=False)
 
+    @property
+    def sequence_default(self) -> bool:
+        """The default draws from a sequence: ``nextval(...)``, a PostgreSQL serial's."""
+        return self.default is not None and self.default.lower().startswith("nextval(")
+
 
 @dataclass(frozen=True, slots=True)
 class PrimaryKeyInfo:
@@ -164,7 +169,7 @@ def _read_sqlite(conn: sa.Connection, schema: str | None) -> SchemaInfo:
     prep = conn.dialect.identifier_preparer
     db = schema or "main"
     master = f"{prep.quote(schema)}.sqlite_master" if schema else "sqlite_master"
-    arg = "'" + db.replace("'", "''") + "'"
+    arg = sqlite_schema.quote_string(db)
     tables_sql = {
         name: sql
         for name, sql in conn.exec_driver_sql(
@@ -174,9 +179,8 @@ def _read_sqlite(conn: sa.Connection, schema: str | None) -> SchemaInfo:
     each = f"FROM {master} m JOIN {{}} WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
     columns: dict[str, list[ColumnInfo]] = {name: [] for name in tables_sql}
     pks: dict[str, list[tuple[int, str]]] = {}
-    names = dict(
-        getattr(conn.dialect, "ischema_names", {})
-    )  # the type names SQLite's dialect knows
+    # the type names SQLite's dialect knows
+    names = dict(getattr(conn.dialect, "ischema_names", {}))
 
     def resolve(text: str) -> sa.types.TypeEngine[Any]:
         return sqlite_type(text, names)

@@ -132,8 +132,7 @@ def _generated(col: ColumnInfo) -> str:
     if col.identity:
         return "identity"
     if col.autoincrement:
-        serial = col.default is not None and col.default.lower().startswith("nextval(")
-        return "serial" if serial else "autoincrement"
+        return "serial" if col.sequence_default else "autoincrement"
     return "none"
 
 

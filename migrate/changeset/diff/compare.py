@@ -219,7 +219,7 @@ class _Comparer:
     def default_differs(self, db: ColumnInfo, model: ColumnInfo) -> bool:
         have = db.default
         if have is not None and model.default is None and (db.autoincrement or db.identity):
-            if have.lower().startswith("nextval(") or self.fam != "postgresql":
+            if db.sequence_default or self.fam != "postgresql":
                 return False  # the serial's sequence, not a default anyone declared
         return n.default_key(have) != n.default_key(model.default)
 

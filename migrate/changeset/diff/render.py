@@ -318,11 +318,7 @@ def column_source(col: ColumnInfo, src: Source, *, primary_key: bool = False) ->
 
 
 def _is_serial_default(col: ColumnInfo) -> bool:
-    return (
-        (col.autoincrement or col.identity)
-        and col.default is not None
-        and (col.default.lower().startswith("nextval("))
-    )
+    return bool(col.autoincrement or col.identity) and col.sequence_default
 
 
 def constraint_source(obj: Any, src: Source) -> Call:
